@@ -1,0 +1,153 @@
+# stridec: a threat-model compiler.
+#
+#   make            build ./stridec and build/libstridec.a (installs missing Debian packages as root)
+#   make run        build and run the main job on the shipped example model
+#   make check      build and run the whole test suite (Check)
+#   make asan       the suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make valgrind   the suite and the example runs under valgrind
+#   make fuzz       run every fuzz target (libFuzzer with clang; FUZZ_SECONDS each)
+#   make bench      performance figures (10,000-element model and more)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make deps       install the Debian packages stridec needs (root), or list them
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+HPDF_LIBS  ?= -lhpdf
+VERSION    := 0.1.0
+
+PKGS       := libxml-2.0 libcjson yaml-0.1 libcgraph libgvc
+# Debian packages: build, test and report-checking tools.
+DEB_BUILD  := gcc make pkg-config libxml2-dev libcjson-dev libyaml-dev libgraphviz-dev \
+              libhpdf-dev fonts-dejavu-core
+DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils chromium
+DEB_ALL    := $(DEB_BUILD) $(DEB_TEST)
+
+WARN       := -Wall -Wextra -pedantic -Wstrict-prototypes -Wwrite-strings -Wshadow \
+              -Wno-unused-parameter -Werror
+OPT        ?= -O2 -g
+DEFS       := -D_POSIX_C_SOURCE=200809L -DSTRIDEC_VERSION='"$(VERSION)"'
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(HPDF_LIBS) -lm
+CHECK_LIBS  = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+CFLAGS     ?=
+ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(DEFS) -Iinclude -Isrc -I$(B) $(PKG_CFLAGS) $(CFLAGS)
+# Graphviz's and libharu's headers are not -pedantic clean: include them as system headers.
+ALL_CFLAGS += $(patsubst -I%,-isystem %,$(filter -I%graphviz%,$(PKG_CFLAGS)))
+
+B          ?= build
+LIB_SRC    := $(sort $(wildcard src/core/*.c src/load/*.c src/import/*.c src/engine/*.c src/render/*.c))
+CLI_SRC    := $(sort $(wildcard src/cli/*.c))
+TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
+EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/rules/*.yaml \
+                share/stridec/rules/*.json share/stridec/rules/*.xml templates/*))
+LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/embedded.o
+CLI_OBJ    := $(CLI_SRC:%.c=$(B)/%.o)
+TEST_OBJ   := $(TEST_SRC:%.c=$(B)/%.o)
+LIB        := $(B)/libstridec.a
+BIN        := stridec
+TEST_BIN   := $(B)/stridec-tests
+
+.PHONY: all deps run check test asan valgrind fuzz fuzz-run bench install clean distclean
+
+all: $(B)/.deps-ok $(BIN)
+
+# ------------------------------------------------------------------ deps
+# Installs what is missing when root (apt-get, non-interactive); otherwise
+# prints the exact apt-get command and stops.
+deps:
+	@DEB="$(DEB_ALL)" sh tests/tools/deps.sh
+
+$(B)/.deps-ok: tests/tools/deps.sh
+	@mkdir -p $(B)
+	@DEB="$(DEB_BUILD)" sh tests/tools/deps.sh
+	@touch $@
+
+$(B)/.deps-test-ok: tests/tools/deps.sh
+	@mkdir -p $(B)
+	@DEB="$(DEB_ALL)" sh tests/tools/deps.sh
+	@touch $@
+
+# ----------------------------------------------------------------- build
+$(B)/%.o: %.c | $(B)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/embed: src/tools/embed.c | $(B)/.deps-ok
+	@mkdir -p $(B)
+	$(CC) -std=c11 $(WARN) -O1 $< -o $@
+
+$(B)/embedded.c: $(B)/embed $(EMBED_IN)
+	$(B)/embed $(EMBED_IN) > $@.tmp && mv $@.tmp $@
+
+$(B)/embedded.o: $(B)/embedded.c
+	$(CC) -std=c11 -O1 -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(CLI_OBJ) $(LIB) $(PKG_LIBS) $(LDFLAGS) -o $@
+
+run: all
+	./$(BIN) report models/serverless-webapp.yaml -o stridec-out
+	@echo "report written to stridec-out/ (open stridec-out/report.html)"
+
+# ----------------------------------------------------------------- tests
+# Each tests/unit/*.c defines one or more `Suite *suite_NAME(void)`; the
+# runner's list is generated from them.
+$(B)/suites.inc: $(TEST_SRC)
+	@mkdir -p $(B)
+	@grep -ho 'Suite \*suite_[a-z0-9_]*(void)' $(TEST_SRC) | sed 's/Suite \*\(suite_[a-z0-9_]*\)(void)/X(\1)/' | sort -u > $@.tmp
+	@mv $@.tmp $@
+
+$(B)/tests/unit/runner.o: $(B)/suites.inc
+
+$(TEST_BIN): $(TEST_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS) -o $@
+
+check: $(B)/.deps-test-ok all $(TEST_BIN)
+	STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) ./$(TEST_BIN)
+
+test: check
+
+asan:
+	$(MAKE) B=build-asan BIN=build-asan/stridec OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" check
+
+VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
+            --suppressions=$(CURDIR)/tests/valgrind.supp
+valgrind: $(B)/.deps-test-ok all $(TEST_BIN)
+	CK_FORK=no STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) STRIDEC_SKIP_SLOW=1 $(VALGRIND) ./$(TEST_BIN)
+	sh tests/tools/valgrind-examples.sh "$(VALGRIND)" ./$(BIN)
+
+# ------------------------------------------------------------------ fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz: all
+	sh tests/tools/fuzz.sh "$(FUZZ_SECONDS)" $(FUZZ_SRC)
+
+# ----------------------------------------------------------------- bench
+bench: all
+	sh tests/bench/bench.sh ./$(BIN)
+
+# --------------------------------------------------------------- install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules \
+	  $(DESTDIR)$(PREFIX)/share/stridec/schema $(DESTDIR)$(PREFIX)/share/stridec/templates \
+	  $(DESTDIR)$(PREFIX)/share/stridec/models
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
+	install -m 644 share/stridec/types.yaml $(DESTDIR)$(PREFIX)/share/stridec/
+	install -m 644 share/stridec/rules/* $(DESTDIR)$(PREFIX)/share/stridec/rules/
+	install -m 644 share/stridec/schema/* $(DESTDIR)$(PREFIX)/share/stridec/schema/
+	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/stridec/templates/
+	install -m 644 models/*.yaml models/*.json models/*.xml $(DESTDIR)$(PREFIX)/share/stridec/models/
+
+clean:
+	rm -rf build build-asan stridec-out $(BIN)
+
+distclean: clean
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

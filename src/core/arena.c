@@ -1,0 +1,191 @@
+/* Arena allocator, pointer vectors and the out-of-memory policy. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stridec/core.h"
+
+#define ARENA_CHUNK (64u * 1024u)
+#define ARENA_ALIGN 16u
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    unsigned char *mem; /* follows the header, aligned */
+} chunk;
+
+struct tm_arena {
+    chunk *head;
+    size_t handed_out;
+};
+
+static void S_oom(void)
+{
+    /* The only place stridec gives up: without memory nothing can be reported. */
+    fputs("stridec: out of memory\n", stderr);
+    abort();
+}
+
+void *tm_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        S_oom();
+    return p;
+}
+
+void *tm_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        S_oom();
+    return q;
+}
+
+char *tm_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = tm_xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+static chunk *S_chunk_new(size_t min)
+{
+    size_t size = min > ARENA_CHUNK ? min : ARENA_CHUNK;
+    size_t head = (sizeof(chunk) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (size > SIZE_MAX - head)
+        S_oom();
+    chunk *c = tm_xmalloc(head + size);
+    c->next = NULL;
+    c->used = 0;
+    c->size = size;
+    c->mem = (unsigned char *)c + head;
+    return c;
+}
+
+tm_arena *tm_arena_new(void)
+{
+    tm_arena *a = tm_xmalloc(sizeof *a);
+    a->head = S_chunk_new(ARENA_CHUNK);
+    a->handed_out = 0;
+    return a;
+}
+
+void tm_arena_free(tm_arena *a)
+{
+    if (!a)
+        return;
+    chunk *c = a->head;
+    while (c) {
+        chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(a);
+}
+
+void *tm_arena_alloc(tm_arena *a, size_t size)
+{
+    if (size > SIZE_MAX - ARENA_ALIGN)
+        S_oom();
+    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (size == 0)
+        size = ARENA_ALIGN;
+    chunk *c = a->head;
+    if (c->size - c->used < size) {
+        if (size > ARENA_CHUNK / 4) {
+            /* Big block: its own chunk behind the head, so the head keeps its free space. */
+            chunk *big = S_chunk_new(size);
+            big->used = size;
+            big->next = c->next;
+            c->next = big;
+            a->handed_out += size;
+            memset(big->mem, 0, size);
+            return big->mem;
+        }
+        c = S_chunk_new(size);
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = c->mem + c->used;
+    c->used += size;
+    a->handed_out += size;
+    memset(p, 0, size);
+    return p;
+}
+
+void *tm_arena_array(tm_arena *a, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        S_oom();
+    return tm_arena_alloc(a, n * size);
+}
+
+char *tm_arena_strndup(tm_arena *a, const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *p = tm_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *tm_arena_strdup(tm_arena *a, const char *s)
+{
+    return s ? tm_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *tm_arena_printf(tm_arena *a, const char *fmt, ...)
+{
+    va_list ap, ap2;
+    va_start(ap, fmt);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        va_end(ap2);
+        return tm_arena_strdup(a, "");
+    }
+    char *p = tm_arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    return p;
+}
+
+size_t tm_arena_bytes(const tm_arena *a)
+{
+    return a->handed_out;
+}
+
+/* ------------------------------------------------------------------ vec */
+
+void tm_vec_push(tm_vec *v, void *item)
+{
+    if (v->len == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->items = tm_xrealloc(v->items, v->cap * sizeof *v->items);
+    }
+    v->items[v->len++] = item;
+}
+
+void **tm_vec_finish(tm_vec *v, tm_arena *a, size_t *n_out)
+{
+    void **out = NULL;
+    if (v->len) {
+        out = tm_arena_array(a, v->len, sizeof *out);
+        memcpy(out, v->items, v->len * sizeof *out);
+    }
+    *n_out = v->len;
+    tm_vec_free(v);
+    return out;
+}
+
+void tm_vec_free(tm_vec *v)
+{
+    free(v->items);
+    v->items = NULL;
+    v->len = v->cap = 0;
+}

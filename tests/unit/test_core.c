@@ -1,0 +1,117 @@
+/* Core: arena, buffer, diagnostics, UTF-8, map, strings. */
+#include <stdio.h>
+#include <string.h>
+
+#include "stridec/core.h"
+#include "testutil.h"
+
+START_TEST(arena_allocates_zeroed_and_big_blocks)
+{
+    tm_arena *a = tm_arena_new();
+    char *p = tm_arena_alloc(a, 10);
+    for (int i = 0; i < 10; i++)
+        ck_assert_int_eq(p[i], 0);
+    char *big = tm_arena_alloc(a, 1 << 20);
+    big[(1 << 20) - 1] = 'x';
+    char *s = tm_arena_printf(a, "%s-%d", "ab", 42);
+    ck_assert_str_eq(s, "ab-42");
+    ck_assert_ptr_null(tm_arena_strdup(a, NULL));
+    ck_assert_uint_ge(tm_arena_bytes(a), (1u << 20) + 10);
+    tm_arena_free(a);
+}
+END_TEST
+
+START_TEST(buf_respects_limit)
+{
+    tm_buf b;
+    tm_buf_init(&b, 8);
+    ck_assert_int_eq(tm_buf_puts(&b, "1234"), 0);
+    ck_assert_int_eq(tm_buf_printf(&b, "%d", 5678), 0);
+    ck_assert_str_eq(b.data, "12345678");
+    ck_assert_int_eq(tm_buf_putc(&b, '9'), -1);
+    ck_assert_int_eq(b.failed, 1);
+    ck_assert_str_eq(b.data, "12345678");
+    tm_buf_free(&b);
+}
+END_TEST
+
+START_TEST(diag_formats_with_caret)
+{
+    tm_diags *d = tm_diags_new();
+    const char *src = "a: 1\nflows:\n  - {from: b, to: ghost}\n";
+    tm_diags_add_source(d, "m.yaml", src, strlen(src));
+    tm_diag_add(d, TM_DIAG_ERROR, "x", "m.yaml", 3, 22, "flow goes to '%s'", "ghost");
+    tm_diag_add(d, TM_DIAG_WARNING, NULL, "m.yaml", 0, 0, "no place");
+    ck_assert_uint_eq(tm_diags_count(d), 2);
+    ck_assert_uint_eq(tm_diags_errors(d), 1);
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_diags_format(d, &b);
+    ck_assert_str_eq(b.data, "m.yaml:3:22: error: flow goes to 'ghost'\n"
+                             "    - {from: b, to: ghost}\n"
+                             "                       ^\n"
+                             "m.yaml: warning: no place\n");
+    tm_buf_free(&b);
+    tm_diags_free(d);
+}
+END_TEST
+
+START_TEST(utf8_validation)
+{
+    size_t bad = 99;
+    ck_assert(tm_utf8_valid("h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80", 14, NULL));
+    ck_assert(!tm_utf8_valid("ab\xc3", 3, &bad));
+    ck_assert_uint_eq(bad, 2);
+    ck_assert(!tm_utf8_valid("\xc0\xaf", 2, &bad));         /* overlong */
+    ck_assert(!tm_utf8_valid("\xed\xa0\x80", 3, &bad));     /* surrogate */
+    ck_assert(!tm_utf8_valid("\xf4\x90\x80\x80", 4, &bad)); /* > U+10FFFF */
+    ck_assert(!tm_utf8_valid("x\xff", 2, &bad));
+    ck_assert_uint_eq(bad, 1);
+    uint32_t line, col;
+    tm_text_position("ab\n\xc3\xa9x", 5, &line, &col);
+    ck_assert_uint_eq(line, 2);
+    ck_assert_uint_eq(col, 2);
+}
+END_TEST
+
+START_TEST(map_grows_and_finds)
+{
+    tm_map *m = tm_map_new(0);
+    char keys[1000][8];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(keys[i], 8, "k%d", i);
+        ck_assert_ptr_null(tm_map_put(m, keys[i], keys[i]));
+    }
+    ck_assert_uint_eq(tm_map_count(m), 1000);
+    for (int i = 0; i < 1000; i++)
+        ck_assert_ptr_eq(tm_map_get(m, keys[i]), keys[i]);
+    ck_assert_ptr_null(tm_map_get(m, "nope"));
+    tm_map_free(m);
+}
+END_TEST
+
+START_TEST(strings_helpers)
+{
+    const char *c[] = {"elements", "flows", "boundaries", "identities"};
+    ck_assert_str_eq(tm_did_you_mean("element", c, 4), "elements");
+    ck_assert_str_eq(tm_did_you_mean("Flows", c, 4), "flows");
+    ck_assert_ptr_null(tm_did_you_mean("zzz", c, 4));
+    ck_assert(tm_glob_match("AWS-S3-*@*", "AWS-S3-PUBLIC@bucket"));
+    ck_assert(!tm_glob_match("AWS-S3-*@x", "AWS-S3-PUBLIC@bucket"));
+    ck_assert_uint_eq(tm_edit_distance("kitten", "sitting", 5), 3);
+}
+END_TEST
+
+Suite *suite_core(void)
+{
+    Suite *s = suite_create("core");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, arena_allocates_zeroed_and_big_blocks);
+    tcase_add_test(tc, buf_respects_limit);
+    tcase_add_test(tc, diag_formats_with_caret);
+    tcase_add_test(tc, utf8_validation);
+    tcase_add_test(tc, map_grows_and_finds);
+    tcase_add_test(tc, strings_helpers);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,129 @@
+#define _DEFAULT_SOURCE
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *tu_path(const char *rel)
+{
+    static char bufs[8][4096];
+    static int next;
+    char *b = bufs[next++ % 8];
+    const char *root = getenv("STRIDEC_ROOT");
+    snprintf(b, sizeof bufs[0], "%s/%s", root ? root : ".", rel);
+    return b;
+}
+
+char *tu_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static char *S_read_fd(int fd)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    ssize_t r;
+    while ((r = read(fd, buf + n, cap - n - 1)) > 0) {
+        n += (size_t)r;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+tu_result tu_run(const char *const *args)
+{
+    tu_result res = {-1, NULL, NULL};
+    const char *bin = getenv("STRIDEC_BIN");
+    if (!bin)
+        bin = "./stridec";
+    char outname[] = "/tmp/stridec-test-outXXXXXX";
+    char errname[] = "/tmp/stridec-test-errXXXXXX";
+    int ofd = mkstemp(outname), efd = mkstemp(errname);
+    pid_t pid = fork();
+    if (pid == 0) {
+        const char *root = getenv("STRIDEC_ROOT");
+        if (root && chdir(root) != 0)
+            _exit(127);
+        dup2(ofd, 1);
+        dup2(efd, 2);
+        int nullfd = open("/dev/null", O_RDONLY);
+        dup2(nullfd, 0);
+        size_t n = 0;
+        while (args[n])
+            n++;
+        char **argv = calloc(n + 2, sizeof *argv);
+        argv[0] = (char *)bin;
+        for (size_t i = 0; i < n; i++)
+            argv[i + 1] = (char *)args[i];
+        execv(bin, argv);
+        _exit(127);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    lseek(ofd, 0, SEEK_SET);
+    lseek(efd, 0, SEEK_SET);
+    res.out = S_read_fd(ofd);
+    res.err = S_read_fd(efd);
+    close(ofd);
+    close(efd);
+    unlink(outname);
+    unlink(errname);
+    res.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return res;
+}
+
+void tu_result_free(tu_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+char *tu_tmpdir(void)
+{
+    char tmpl[] = "/tmp/stridec-testXXXXXX";
+    char *d = mkdtemp(tmpl);
+    return d ? strdup(d) : NULL;
+}
+
+void tu_rmtree(const char *dir)
+{
+    if (!dir || strncmp(dir, "/tmp/stridec-test", 17) != 0)
+        return;
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        return;
+}
+
+int tu_skip_slow(void)
+{
+    const char *s = getenv("STRIDEC_SKIP_SLOW");
+    return s && *s && strcmp(s, "0") != 0;
+}
