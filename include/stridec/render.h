@@ -1,0 +1,64 @@
+/*
+ * Renderers: each output format is one file in src/render/ with one entry
+ * point of this shape, and one line in the format table (render.c).
+ */
+#ifndef STRIDEC_RENDER_H
+#define STRIDEC_RENDER_H
+
+#include "analysis.h"
+#include "core.h"
+
+typedef enum { TM_PAPER_A4, TM_PAPER_LETTER } tm_paper;
+
+typedef struct tm_outputs tm_outputs;
+
+typedef struct {
+    const char *date;         /* --date, else the model's system.date, else none */
+    const char *template_dir; /* --template DIR; NULL: the built-in templates */
+    tm_paper paper;
+    int dfd_implicit;          /* --dfd-implicit: draw management-plane entry points */
+    const char *dfd_direction; /* "LR" (default) or "TB" */
+    size_t dfd_split_threshold; /* elements above which the DFD is split per boundary (0: 150) */
+    /* Extra files a renderer produces besides its main output (per-boundary
+     * diagrams): the renderer adds them here; the CLI writes them. NULL: none wanted. */
+    tm_outputs *extra;
+    /* Shared between renderers of one run so the DFD is laid out once. */
+    void *cache;
+} tm_render_opts;
+
+typedef int (*tm_render_fn)(const tm_analysis *a, const tm_render_opts *o, tm_buf *out,
+                            tm_diags *d);
+
+typedef struct {
+    const char *name;     /* format name for -f: "json" */
+    const char *filename; /* default output file: "threats.json" */
+    tm_render_fn render;
+} tm_format;
+
+/* The format table, in the default output order. */
+extern const tm_format tm_formats[];
+extern const size_t tm_n_formats;
+const tm_format *tm_format_find(const char *name);
+
+/* Extra outputs (name relative to the output folder, bytes). */
+tm_outputs *tm_outputs_new(void); /* caller frees */
+void tm_outputs_free(tm_outputs *o);
+void tm_outputs_add(tm_outputs *o, const char *name, const char *data, size_t len);
+size_t tm_outputs_count(const tm_outputs *o);
+const char *tm_outputs_name(const tm_outputs *o, size_t i);
+const char *tm_outputs_data(const tm_outputs *o, size_t i, size_t *len);
+
+/* Release what renderers put into o->cache (the CLI calls it after a run). */
+void tm_render_cache_free(tm_render_opts *o);
+
+int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_dot(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_svg(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_png(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_html(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_md(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_csv(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+int tm_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+
+#endif

@@ -1,0 +1,120 @@
+/* stridec check: validate and analyse; compiler-style findings; CI gate. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "engine/analysis_impl.h"
+
+static const char S_help[] =
+    "usage: stridec check MODEL... [--fail-on low|medium|high|critical] [--format text|json|sarif]\n"
+    "                     [--rules FILE]... [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
+    "\n"
+    "Loads and validates each model, runs the STRIDE engine and prints one line per\n"
+    "open threat: FILE:LINE:COL: SEVERITY: THREAT-ID: title, then a summary.\n"
+    "Exit status: 0 no open threat at or above --fail-on (default high); 1 there is one;\n"
+    "2 invalid model, rules or usage; 3 output could not be written.\n";
+
+/* Text output: open threats, then a summary line. */
+static void S_print_text(const cli_run *run, tm_severity fail_on, size_t *gate)
+{
+    const tm_analysis *a = run->analysis;
+    size_t open = 0;
+    for (size_t i = 0; i < a->n_threats; i++) {
+        const tm_threat *t = a->threats[i];
+        if (!tm_status_is_open(t->status))
+            continue;
+        open++;
+        if (t->severity >= fail_on)
+            (*gate)++;
+        const char *file = t->loc.file ? t->loc.file : a->model->source;
+        printf("%s:%u:%u: %s: %s: %s\n", file, (unsigned)t->loc.line, (unsigned)t->loc.col,
+               tm_severity_name(t->severity), t->id, t->title);
+    }
+    printf("%s: %zu threats (%zu critical, %zu high, %zu medium, %zu low); %zu open, %zu at or above %s; "
+           "%zu decided in review\n",
+           a->model->source, a->n_threats, a->by_severity[TM_SEV_CRITICAL], a->by_severity[TM_SEV_HIGH],
+           a->by_severity[TM_SEV_MEDIUM], a->by_severity[TM_SEV_LOW], open, *gate,
+           tm_severity_name(fail_on), a->n_threats - open);
+}
+
+int cli_check(int argc, char **argv)
+{
+    cli_engine_opts eo;
+    memset(&eo, 0, sizeof eo);
+    tm_severity fail_on = TM_SEV_HIGH;
+    const char *format = "text";
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(S_help, stdout);
+            return CLI_OK;
+        }
+        if ((r = cli_engine_option(argc, argv, &i, &eo)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--fail-on", NULL, &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            if (tm_severity_parse(v, &fail_on) != 0 || fail_on == TM_SEV_NONE)
+                return cli_usage("check", "--fail-on takes low, medium, high or critical, not '%s'", v);
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--format", NULL, &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0 && strcmp(v, "sarif") != 0)
+                return cli_usage("check", "--format takes text, json or sarif, not '%s'", v);
+            format = v;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return cli_usage("check", "unknown option '%s'", argv[i]);
+        if (eo.n_models >= CLI_MAX_LIST)
+            return cli_usage("check", "too many models (at most %d)", CLI_MAX_LIST);
+        eo.models[eo.n_models++] = argv[i];
+    }
+    if (eo.n_models == 0)
+        return cli_usage("check", "no model given");
+
+    int status = CLI_OK;
+    for (size_t m = 0; m < eo.n_models; m++) {
+        cli_run run;
+        if (cli_analyze(&eo, eo.models[m], &run) != CLI_OK) {
+            cli_run_free(&run);
+            status = CLI_INVALID;
+            continue;
+        }
+        size_t gate = 0;
+        if (strcmp(format, "text") == 0) {
+            S_print_text(&run, fail_on, &gate);
+        } else {
+            const tm_format *f = tm_format_find(format);
+            tm_buf b;
+            tm_buf_init(&b, 0);
+            tm_render_opts ro;
+            memset(&ro, 0, sizeof ro);
+            if (!f || f->render(run.analysis, &ro, &b, run.diags) != 0) {
+                cli_print_diags(run.diags);
+                tm_buf_free(&b);
+                cli_run_free(&run);
+                return CLI_OUTPUT;
+            }
+            fwrite(b.data, 1, b.len, stdout);
+            tm_buf_free(&b);
+            for (size_t i = 0; i < run.analysis->n_threats; i++) {
+                const tm_threat *t = run.analysis->threats[i];
+                if (tm_status_is_open(t->status) && t->severity >= fail_on)
+                    gate++;
+            }
+        }
+        if (gate && status == CLI_OK)
+            status = CLI_FINDINGS;
+        cli_run_free(&run);
+    }
+    if (fflush(stdout) != 0)
+        return CLI_OUTPUT;
+    return status;
+}

@@ -1,0 +1,82 @@
+/* The command line: one file per subcommand. Only src/cli/ prints or exits. */
+#ifndef STRIDEC_CLI_H
+#define STRIDEC_CLI_H
+
+#include <stdio.h>
+
+#include "stridec/core.h"
+
+/* Exit statuses (DESIGN.md): the same for every subcommand. */
+enum {
+    CLI_OK = 0,
+    CLI_FINDINGS = 1, /* check: open threats at or above --fail-on */
+    CLI_INVALID = 2,  /* usage error or invalid input */
+    CLI_OUTPUT = 3    /* an output could not be written */
+};
+
+/* Each subcommand gets argv after the subcommand name (argv[0] is the name). */
+int cli_check(int argc, char **argv);
+int cli_report(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_diff(int argc, char **argv);
+int cli_rules(int argc, char **argv);
+int cli_types(int argc, char **argv);
+int cli_init(int argc, char **argv);
+
+/* Print every diagnostic to stderr, compiler-style with source snippets. */
+void cli_print_diags(const tm_diags *d);
+/* "stridec: " + message to stderr. */
+void cli_error(const char *fmt, ...) TM_PRINTF(1, 2);
+/* Usage error: message, a hint to --help, returns CLI_INVALID. */
+int cli_usage(const char *cmd, const char *fmt, ...) TM_PRINTF(2, 3);
+
+/* Option parsing shared by subcommands: `--name VALUE`, `--name=VALUE`, `-o VALUE`.
+ * Returns 1 when argv[*i] is the option (value stored, *i advanced), 0 when not,
+ * -1 when its value is missing (error printed). */
+int cli_opt_value(int argc, char **argv, int *i, const char *long_name, const char *short_name,
+                  const char **value);
+
+/* Write a buffer to a file (atomically) or stdout ("-" or NULL). CLI_OK or CLI_OUTPUT. */
+int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
+
+#endif
+
+/* ------------------------------------------------ loading + analysis */
+#include "stridec/analysis.h"
+#include "stridec/model.h"
+#include "stridec/render.h"
+
+#define CLI_MAX_LIST 64
+
+/* Options shared by check and report. */
+typedef struct {
+    const char *models[CLI_MAX_LIST];
+    size_t n_models;
+    const char *rules[CLI_MAX_LIST]; /* --rules FILE (repeatable) */
+    size_t n_rules;
+    const char *allow_paths[CLI_MAX_LIST]; /* --allow-path DIR */
+    size_t n_allow_paths;
+    const char *advisories[CLI_MAX_LIST]; /* --advisories DIR */
+    size_t n_advisories;
+    const char *share; /* --share DIR: replaces the built-in catalogue and rules */
+} cli_engine_opts;
+
+/* Try to consume one shared engine option at argv[*i]: 1 consumed, 0 not
+ * an engine option, -1 error (printed). */
+int cli_engine_option(int argc, char **argv, int *i, cli_engine_opts *eo);
+
+/* Everything one model's analysis needs, freed together. */
+typedef struct {
+    tm_diags *diags;
+    tm_model *model;
+    tm_catalog *catalog;
+    tm_ruleset *rules;
+    tm_analysis *analysis;
+} cli_run;
+
+/* Load the catalogue and rules (built-in or --share, plus --rules) and
+ * model `path`, then analyse. Returns CLI_OK, or CLI_INVALID after the
+ * diagnostics were printed. Warnings are printed too. */
+int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run);
+void cli_run_free(cli_run *run);

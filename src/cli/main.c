@@ -1,0 +1,134 @@
+/* stridec: entry point and subcommand dispatch. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char S_usage[] =
+    "usage: stridec COMMAND [OPTIONS]\n"
+    "\n"
+    "stridec compiles a threat model (YAML, JSON or XML) into data-flow diagrams\n"
+    "and STRIDE threat reports.\n"
+    "\n"
+    "commands:\n"
+    "  report MODEL... [-o DIR] [-f FORMATS] [--rules FILE] [--template DIR]\n"
+    "                      write diagrams and reports (default DIR ./stridec-out)\n"
+    "  check  MODEL... [--fail-on low|medium|high|critical] [--format text|json|sarif]\n"
+    "                      validate and analyse; exit 1 when open threats reach --fail-on\n"
+    "  import [--from cloudformation|sam|serverless|terraform|threatdragon] FILE [-o MODEL]\n"
+    "                      derive a model from deployment files\n"
+    "  export --to threatdragon|yaml|json|xml MODEL [-o FILE]\n"
+    "                      write the model in another syntax\n"
+    "  diff   OLD NEW      compare the threats of two models\n"
+    "  rules  [list | show ID]\n"
+    "  types  [list | show TYPE]\n"
+    "  init   [--example NAME] [-o MODEL]\n"
+    "\n"
+    "exit status: 0 success; 1 check found open threats at or above --fail-on;\n"
+    "2 usage error or invalid input; 3 an output could not be written.\n"
+    "\n"
+    "Run 'stridec COMMAND --help' for a command's options.\n";
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command S_commands[] = {
+    {"check", cli_check},   {"report", cli_report}, {"export", cli_export},
+    {"import", cli_import}, {"diff", cli_diff},     {"rules", cli_rules},
+    {"types", cli_types},   {"init", cli_init},
+};
+
+void cli_print_diags(const tm_diags *d)
+{
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_diags_format(d, &b);
+    if (b.len)
+        fwrite(b.data, 1, b.len, stderr);
+    tm_buf_free(&b);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("stridec: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("stridec: ", stderr);
+    if (cmd)
+        fprintf(stderr, "%s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    fprintf(stderr, "Try 'stridec %s--help'.\n", cmd ? cmd : "");
+    return CLI_INVALID;
+}
+
+int cli_opt_value(int argc, char **argv, int *i, const char *long_name, const char *short_name,
+                  const char **value)
+{
+    const char *arg = argv[*i];
+    size_t ln = long_name ? strlen(long_name) : 0;
+    if (long_name && strncmp(arg, long_name, ln) == 0 && arg[ln] == '=') {
+        *value = arg + ln + 1;
+        return 1;
+    }
+    if ((long_name && strcmp(arg, long_name) == 0) || (short_name && strcmp(arg, short_name) == 0)) {
+        if (*i + 1 >= argc) {
+            cli_error("option %s needs a value", arg);
+            return -1;
+        }
+        *i += 1;
+        *value = argv[*i];
+        return 1;
+    }
+    return 0;
+}
+
+int cli_write_output(const char *path, const tm_buf *b, tm_diags *d)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
+            return CLI_OUTPUT;
+        return fflush(stdout) == 0 ? CLI_OK : CLI_OUTPUT;
+    }
+    return tm_write_file_atomic(path, b->data ? b->data : "", b->len, d) == 0 ? CLI_OK : CLI_OUTPUT;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(S_usage, stderr);
+        return CLI_INVALID;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(S_usage, stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("stridec %s (model format %d)\n", STRIDEC_VERSION, 1);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof S_commands / sizeof S_commands[0]; i++)
+        if (strcmp(cmd, S_commands[i].name) == 0)
+            return S_commands[i].run(argc - 1, argv + 1);
+    const char *names[sizeof S_commands / sizeof S_commands[0]];
+    for (size_t i = 0; i < sizeof S_commands / sizeof S_commands[0]; i++)
+        names[i] = S_commands[i].name;
+    const char *near = tm_did_you_mean(cmd, names, sizeof names / sizeof names[0]);
+    if (near)
+        return cli_usage(NULL, "unknown command '%s' (did you mean '%s'?)", cmd, near);
+    return cli_usage(NULL, "unknown command '%s'", cmd);
+}

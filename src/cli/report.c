@@ -1,0 +1,239 @@
+/* stridec report: diagrams and reports into a folder. Everything is rendered
+ * in memory first; files are written only when every format succeeded, each
+ * atomically, so a failed run leaves no half-written output. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cli.h"
+
+static const char S_help[] =
+    "usage: stridec report MODEL... [-o DIR] [-f FORMATS] [--rules FILE]... [--template DIR]\n"
+    "                      [--date DATE] [--paper a4|letter] [--dfd-implicit] [--dfd-direction LR|TB]\n"
+    "                      [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
+    "\n"
+    "Writes into DIR (default ./stridec-out) the formats named by -f, a comma-separated\n"
+    "list (default: all). With several models, each gets DIR/NAME/ (NAME: the model file's\n"
+    "name without extension).\n";
+
+static int S_mkdirs(const char *dir)
+{
+    char *p = tm_xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    int r = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
+    free(p);
+    return r;
+}
+
+static char *S_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = tm_xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* The model file's name without folder and extension. */
+static char *S_stem(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *s = tm_xstrdup(base);
+    char *dot = strrchr(s, '.');
+    if (dot && dot != s)
+        *dot = '\0';
+    return s;
+}
+
+static int S_report_one(const cli_engine_opts *eo, const char *model, const char *dir,
+                        const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base)
+{
+    cli_run run;
+    if (cli_analyze(eo, model, &run) != CLI_OK) {
+        cli_run_free(&run);
+        return CLI_INVALID;
+    }
+    tm_render_opts ro = *base;
+    ro.extra = tm_outputs_new();
+    ro.cache = NULL;
+    tm_buf *bufs = tm_xmalloc(n_fmts * sizeof *bufs);
+    int status = CLI_OK;
+    size_t done = 0;
+    for (; done < n_fmts; done++) {
+        tm_buf_init(&bufs[done], 0);
+        if (fmts[done]->render(run.analysis, &ro, &bufs[done], run.diags) != 0) {
+            cli_print_diags(run.diags);
+            cli_error("%s: could not render %s", model, fmts[done]->filename);
+            status = CLI_OUTPUT;
+            done++;
+            break;
+        }
+    }
+    if (status == CLI_OK && S_mkdirs(dir) != 0) {
+        cli_error("cannot create output folder '%s': %s", dir, strerror(errno));
+        status = CLI_OUTPUT;
+    }
+    if (status == CLI_OK) {
+        for (size_t i = 0; i < n_fmts && status == CLI_OK; i++) {
+            char *path = S_join(dir, fmts[i]->filename);
+            if (cli_write_output(path, &bufs[i], run.diags) != CLI_OK)
+                status = CLI_OUTPUT;
+            free(path);
+        }
+        for (size_t i = 0; i < tm_outputs_count(ro.extra) && status == CLI_OK; i++) {
+            size_t len;
+            const char *data = tm_outputs_data(ro.extra, i, &len);
+            char *path = S_join(dir, tm_outputs_name(ro.extra, i));
+            if (tm_write_file_atomic(path, data, len, run.diags) != 0)
+                status = CLI_OUTPUT;
+            free(path);
+        }
+        if (status != CLI_OK)
+            cli_print_diags(run.diags);
+        else
+            printf("%s: %zu threats; wrote %zu files to %s\n", model, run.analysis->n_threats,
+                   n_fmts + tm_outputs_count(ro.extra), dir);
+    }
+    for (size_t i = 0; i < done; i++)
+        tm_buf_free(&bufs[i]);
+    free(bufs);
+    tm_render_cache_free(&ro);
+    tm_outputs_free(ro.extra);
+    cli_run_free(&run);
+    return status;
+}
+
+int cli_report(int argc, char **argv)
+{
+    cli_engine_opts eo;
+    memset(&eo, 0, sizeof eo);
+    tm_render_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.dfd_direction = "LR";
+    const char *out_dir = "stridec-out";
+    const char *formats = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v = NULL;
+        int r;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(S_help, stdout);
+            return CLI_OK;
+        }
+        if ((r = cli_engine_option(argc, argv, &i, &eo)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--output", "-o", &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            out_dir = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--formats", "-f", &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            formats = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--template", NULL, &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            ro.template_dir = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--date", NULL, &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            ro.date = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--paper", NULL, &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            if (strcmp(v, "a4") == 0)
+                ro.paper = TM_PAPER_A4;
+            else if (strcmp(v, "letter") == 0)
+                ro.paper = TM_PAPER_LETTER;
+            else
+                return cli_usage("report", "--paper takes a4 or letter, not '%s'", v);
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--dfd-direction", NULL, &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            if (strcmp(v, "LR") != 0 && strcmp(v, "TB") != 0)
+                return cli_usage("report", "--dfd-direction takes LR or TB, not '%s'", v);
+            ro.dfd_direction = v;
+            continue;
+        }
+        if (strcmp(argv[i], "--dfd-implicit") == 0) {
+            ro.dfd_implicit = 1;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0')
+            return cli_usage("report", "unknown option '%s'", argv[i]);
+        if (eo.n_models >= CLI_MAX_LIST)
+            return cli_usage("report", "too many models (at most %d)", CLI_MAX_LIST);
+        eo.models[eo.n_models++] = argv[i];
+    }
+    if (eo.n_models == 0)
+        return cli_usage("report", "no model given");
+
+    const tm_format *fmts[32];
+    size_t n_fmts = 0;
+    if (!formats) {
+        for (size_t i = 0; i < tm_n_formats && n_fmts < 32; i++)
+            fmts[n_fmts++] = &tm_formats[i];
+    } else {
+        char *list = tm_xstrdup(formats);
+        for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            const tm_format *f = tm_format_find(tok);
+            if (!f) {
+                const char *names[32];
+                size_t n = 0;
+                for (size_t k = 0; k < tm_n_formats && n < 32; k++)
+                    names[n++] = tm_formats[k].name;
+                const char *near = tm_did_you_mean(tok, names, n);
+                int rc = near ? cli_usage("report", "unknown format '%s' (did you mean '%s'?)", tok, near)
+                              : cli_usage("report", "unknown format '%s'", tok);
+                free(list);
+                return rc;
+            }
+            int dup = 0;
+            for (size_t k = 0; k < n_fmts; k++)
+                dup |= fmts[k] == f;
+            if (!dup && n_fmts < 32)
+                fmts[n_fmts++] = f;
+        }
+        free(list);
+        if (n_fmts == 0)
+            return cli_usage("report", "-f names no format");
+    }
+
+    int status = CLI_OK;
+    for (size_t m = 0; m < eo.n_models; m++) {
+        char *dir = NULL;
+        if (eo.n_models > 1) {
+            char *stem = S_stem(eo.models[m]);
+            dir = S_join(out_dir, stem);
+            free(stem);
+        }
+        int rc = S_report_one(&eo, eo.models[m], dir ? dir : out_dir, fmts, n_fmts, &ro);
+        free(dir);
+        if (rc > status)
+            status = rc;
+    }
+    return status;
+}

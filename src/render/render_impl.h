@@ -1,0 +1,25 @@
+/* Private to the renderers. */
+#ifndef STRIDEC_RENDER_IMPL_H
+#define STRIDEC_RENDER_IMPL_H
+
+#include "engine/analysis_impl.h"
+#include "stridec/render.h"
+
+/* What renderers of one run share through tm_render_opts.cache (e.g. the
+ * laid-out DFD, so SVG, PNG, HTML and PDF do not lay it out again). The
+ * first renderer that needs it creates it; tm_render_cache_free calls
+ * `release` on each entry. */
+typedef struct tm_render_cache_entry {
+    const char *key;
+    void *data;
+    void (*release)(void *data);
+    struct tm_render_cache_entry *next;
+} tm_render_cache_entry;
+
+/* The cached value for key, or NULL. */
+void *tm_render_cache_get(const tm_render_opts *o, const char *key);
+/* Store a value (o->cache is mutable shared state of the run, hence the cast). */
+void tm_render_cache_put(const tm_render_opts *o, const char *key, void *data,
+                         void (*release)(void *data));
+
+#endif
