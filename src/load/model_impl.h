@@ -65,6 +65,7 @@ typedef struct {
     tm_class classification; /* TM_CLASS_NONE when not given */
     tm_loc loc;
     size_t index;
+    bool name_given; /* `name` was written (name defaults to id otherwise) */
 } tm_data;
 
 struct tm_boundary {
@@ -74,6 +75,7 @@ struct tm_boundary {
     unsigned depth;      /* 0 for top level */
     tm_loc loc;
     size_t index;
+    bool name_given; /* `name` was written (name defaults to id otherwise) */
 };
 
 typedef struct {
@@ -85,7 +87,8 @@ typedef struct {
 } tm_condition;
 
 typedef struct {
-    bool allow; /* effect: allow (true) or deny */
+    const char *sid; /* statement id; may be NULL */
+    bool allow;      /* effect: allow (true) or deny */
     const char **actions;
     size_t n_actions;
     const char **not_actions;
@@ -105,6 +108,7 @@ struct tm_identity {
     size_t n_statements;
     tm_loc loc;
     size_t index;
+    bool name_given; /* `name` was written (name defaults to id otherwise) */
 };
 
 struct tm_element {
@@ -124,6 +128,8 @@ struct tm_element {
     const tm_node *props; /* a map (possibly empty), typed values; never NULL */
     tm_loc loc;
     size_t index;
+    bool name_given;         /* `name` was written (name defaults to id otherwise) */
+    bool out_of_scope_given; /* `out_of_scope` was written */
 };
 
 typedef struct {
@@ -140,6 +146,7 @@ typedef struct {
     const tm_node *props; /* never NULL */
     tm_loc loc;
     size_t index;
+    bool trigger_given, bidirectional_given; /* the key was written */
 } tm_flow;
 
 typedef enum {
@@ -163,9 +170,11 @@ typedef struct {
     const char *owner;
     const char **defines; /* ids of elements/identities it creates */
     size_t n_defines;
-    const tm_node *props;
+    const tm_node *props; /* never NULL */
     tm_loc loc;
     size_t index;
+    bool name_given; /* `name` was written (name defaults to id otherwise) */
+    bool path_exists; /* resolved_path named an existing file or folder at load time */
 } tm_artifact;
 
 typedef struct {
@@ -202,6 +211,7 @@ typedef enum {
 typedef struct {
     tm_ref_kind kind;
     void *ptr;
+    tm_loc loc; /* where the id is written (the flow's position for generated ids) */
 } tm_ref;
 
 struct tm_model {
@@ -255,5 +265,23 @@ tm_class tm_data_max_class(tm_data *const *data, size_t n);
 
 /* Prop lookup on an element/flow props map: NULL when absent. */
 const tm_node *tm_prop(const tm_node *props, const char *key);
+
+/* ---- added by the model builder (model.c) ---- */
+int tm_kind_parse(const char *s, tm_kind *out);
+int tm_origin_parse(const char *s, tm_origin *out);
+int tm_authz_parse(const char *s, tm_authz *out);
+int tm_artifact_type_parse(const char *s, tm_artifact_type *out);
+/* "data asset", "boundary", "element", "flow", "identity", "artifact", "assumption". */
+const char *tm_ref_kind_name(tm_ref_kind k);
+
+/* The built-in element type -> DFD kind table (until share/stridec/types.yaml
+ * replaces it): 1 and *out set when `type` is known, else 0. */
+int tm_builtin_type_kind(const char *type, tm_kind *out);
+/* The known type names, for "did you mean" (n set; static storage). */
+const char *const *tm_builtin_type_names(size_t *n);
+
+/* 1 when a review decision's id pattern matches a threat id: '*' matches
+ * any run (possibly empty) of characters other than '@'; the rest literally. */
+int tm_threat_pattern_match(const char *pattern, const char *threat_id);
 
 #endif
