@@ -102,7 +102,7 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
         if (status != CLI_OK)
             cli_print_diags(run.diags);
         else
-            printf("%s: %zu threats; wrote %zu files to %s\n", model, run.analysis->n_threats,
+            printf("%s: %zu threats; wrote %zu files to %s\n", model, tm_analysis_threat_count(run.analysis),
                    n_fmts + tm_outputs_count(ro.extra), dir);
     }
     for (size_t i = 0; i < done; i++)

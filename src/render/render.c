@@ -7,6 +7,7 @@
 /* Default output order of `stridec report` (DESIGN.md). */
 const tm_format tm_formats[] = {
     {"json", "threats.json", tm_render_json},
+    {"sarif", "threats.sarif", tm_render_sarif},
 };
 const size_t tm_n_formats = sizeof tm_formats / sizeof tm_formats[0];
 

@@ -22,4 +22,15 @@ void *tm_render_cache_get(const tm_render_opts *o, const char *key);
 void tm_render_cache_put(const tm_render_opts *o, const char *key, void *data,
                          void (*release)(void *data));
 
+/*
+ * The report data tree: everything the human-readable reports (HTML,
+ * Markdown, PDF) show, derived once from the analysis. Templates and the PDF
+ * writer only lay it out; they compute nothing. Owned by `arena`.
+ * Shape documented in share/stridec/doc/report-data.md.
+ */
+tm_node *tm_report_data(const tm_analysis *a, const tm_render_opts *o, tm_arena *arena);
+
+/* Display names used by every report. */
+const char *tm_stride_name(int letter_index); /* 0..5: "Spoofing", ... */
+
 #endif

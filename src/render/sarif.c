@@ -1,0 +1,190 @@
+/* threats.sarif: SARIF 2.1.0 for code-scanning dashboards. One result per
+ * threat; reviewed threats (accepted, mitigated, ...) carry a suppression so
+ * that dashboards show them as decided, not open. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render_impl.h"
+#include "stridec/doc.h"
+
+static tm_node *S_map(tm_arena *ar)
+{
+    return tm_node_new(ar, TM_NODE_MAP, NULL, 0, 0);
+}
+
+static tm_node *S_list(tm_arena *ar)
+{
+    return tm_node_new(ar, TM_NODE_LIST, NULL, 0, 0);
+}
+
+static void S_str(tm_arena *ar, tm_node *m, const char *k, const char *v)
+{
+    tm_node_map_put(ar, m, k, 0, 0, tm_node_string(ar, v ? v : ""));
+}
+
+static tm_node *S_text(tm_arena *ar, const char *v)
+{
+    tm_node *m = S_map(ar);
+    S_str(ar, m, "text", v);
+    return m;
+}
+
+static const char *S_level(tm_severity s)
+{
+    switch (s) {
+    case TM_SEV_CRITICAL:
+    case TM_SEV_HIGH:
+        return "error";
+    case TM_SEV_MEDIUM:
+        return "warning";
+    default:
+        return "note";
+    }
+}
+
+/* GitHub code scanning reads properties.security-severity (0.0-10.0). */
+static const char *S_security_severity(tm_severity s)
+{
+    switch (s) {
+    case TM_SEV_CRITICAL:
+        return "9.5";
+    case TM_SEV_HIGH:
+        return "8.0";
+    case TM_SEV_MEDIUM:
+        return "5.5";
+    default:
+        return "3.0";
+    }
+}
+
+static int S_rule_cmp(const void *a, const void *b)
+{
+    const tm_rule *ra = *(const tm_rule *const *)a, *rb = *(const tm_rule *const *)b;
+    return strcmp(ra->id, rb->id);
+}
+
+int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
+{
+    (void)o;
+    tm_arena *ar = tm_arena_new();
+    const tm_model *m = a->model;
+
+    /* The rules that produced threats, by id; their index for results. */
+    const tm_rule **used = tm_arena_array(ar, a->n_threats + 1, sizeof *used);
+    size_t n_used = 0;
+    for (size_t i = 0; i < a->n_threats; i++) {
+        const tm_rule *r = a->threats[i]->rule;
+        int seen = 0;
+        for (size_t k = 0; k < n_used && !seen; k++)
+            seen = used[k] == r;
+        if (!seen)
+            used[n_used++] = r;
+    }
+    qsort(used, n_used, sizeof *used, S_rule_cmp);
+
+    tm_node *root = S_map(ar);
+    S_str(ar, root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    S_str(ar, root, "version", "2.1.0");
+    tm_node *runs = S_list(ar);
+    tm_node *run = S_map(ar);
+    tm_node *tool = S_map(ar), *driver = S_map(ar);
+    S_str(ar, driver, "name", "stridec");
+    S_str(ar, driver, "version", STRIDEC_VERSION);
+    S_str(ar, driver, "semanticVersion", STRIDEC_VERSION);
+    tm_node *rules = S_list(ar);
+    for (size_t k = 0; k < n_used; k++) {
+        const tm_rule *r = used[k];
+        tm_node *rn = S_map(ar);
+        S_str(ar, rn, "id", r->id);
+        tm_node_map_put(ar, rn, "shortDescription", 0, 0, S_text(ar, r->id));
+        if (r->description)
+            tm_node_map_put(ar, rn, "fullDescription", 0, 0, S_text(ar, r->description));
+        tm_node_map_put(ar, rn, "help", 0, 0, S_text(ar, r->mitigation));
+        tm_node *props = S_map(ar), *tags = S_list(ar);
+        tm_node_list_push(ar, tags, tm_node_string(ar, "security"));
+        tm_node_list_push(ar, tags, tm_node_string(ar, "threat-model"));
+        for (int b = 0; b < 6; b++)
+            if (r->stride & (1u << b)) {
+                char t[16] = "STRIDE-";
+                t[7] = TM_STRIDE_LETTERS[b];
+                t[8] = '\0';
+                tm_node_list_push(ar, tags, tm_node_string(ar, t));
+            }
+        for (size_t i = 0; i < r->n_references; i++)
+            tm_node_list_push(ar, tags, tm_node_string(ar, r->references[i]));
+        tm_node_map_put(ar, props, "tags", 0, 0, tags);
+        S_str(ar, props, "security-severity",
+              S_security_severity(tm_score(r->likelihood, r->impact, TM_CLASS_NONE)));
+        tm_node_map_put(ar, rn, "properties", 0, 0, props);
+        tm_node_list_push(ar, rules, rn);
+    }
+    tm_node_map_put(ar, driver, "rules", 0, 0, rules);
+    tm_node_map_put(ar, tool, "driver", 0, 0, driver);
+    tm_node_map_put(ar, run, "tool", 0, 0, tool);
+
+    tm_node *results = S_list(ar);
+    for (size_t i = 0; i < a->n_threats; i++) {
+        const tm_threat *t = a->threats[i];
+        tm_node *res = S_map(ar);
+        S_str(ar, res, "ruleId", t->rule->id);
+        size_t idx = 0;
+        while (idx < n_used && used[idx] != t->rule)
+            idx++;
+        tm_node_map_put(ar, res, "ruleIndex", 0, 0, tm_node_int(ar, (long long)idx));
+        S_str(ar, res, "level", S_level(t->severity));
+        tm_node_map_put(ar, res, "message", 0, 0,
+                        S_text(ar, tm_arena_printf(ar, "%s: %s", t->id, t->title)));
+        tm_node *locs = S_list(ar), *loc = S_map(ar), *phys = S_map(ar), *art = S_map(ar);
+        S_str(ar, art, "uri", t->loc.file ? t->loc.file : m->source);
+        tm_node_map_put(ar, phys, "artifactLocation", 0, 0, art);
+        if (t->loc.line) {
+            tm_node *region = S_map(ar);
+            tm_node_map_put(ar, region, "startLine", 0, 0, tm_node_int(ar, t->loc.line));
+            if (t->loc.col)
+                tm_node_map_put(ar, region, "startColumn", 0, 0, tm_node_int(ar, t->loc.col));
+            tm_node_map_put(ar, phys, "region", 0, 0, region);
+        }
+        tm_node_map_put(ar, loc, "physicalLocation", 0, 0, phys);
+        tm_node *logical = S_list(ar), *lg = S_map(ar);
+        S_str(ar, lg, "name", t->target_id);
+        S_str(ar, lg, "kind", tm_target_type_name(t->target_type));
+        tm_node_list_push(ar, logical, lg);
+        tm_node_map_put(ar, loc, "logicalLocations", 0, 0, logical);
+        tm_node_list_push(ar, locs, loc);
+        tm_node_map_put(ar, res, "locations", 0, 0, locs);
+        tm_node *fp = S_map(ar);
+        S_str(ar, fp, "stridecThreatId/v1", t->id);
+        tm_node_map_put(ar, res, "partialFingerprints", 0, 0, fp);
+        if (!tm_status_is_open(t->status)) {
+            tm_node *sups = S_list(ar), *sup = S_map(ar);
+            S_str(ar, sup, "kind", "external");
+            S_str(ar, sup, "status", "accepted");
+            S_str(ar, sup, "justification",
+                  tm_arena_printf(ar, "%s%s%s", tm_status_name(t->status),
+                                  t->decision && t->decision->justification ? ": " : "",
+                                  t->decision && t->decision->justification ? t->decision->justification
+                                                                            : ""));
+            tm_node_list_push(ar, sups, sup);
+            tm_node_map_put(ar, res, "suppressions", 0, 0, sups);
+        }
+        tm_node *props = S_map(ar);
+        S_str(ar, props, "severity", tm_severity_name(t->severity));
+        S_str(ar, props, "status", tm_status_name(t->status));
+        S_str(ar, props, "mitigation", t->mitigation);
+        tm_node_map_put(ar, res, "properties", 0, 0, props);
+        tm_node_list_push(ar, results, res);
+    }
+    tm_node_map_put(ar, run, "results", 0, 0, results);
+    tm_node_list_push(ar, runs, run);
+    tm_node_map_put(ar, root, "runs", 0, 0, runs);
+
+    int rc = tm_write_json(root, out, 1);
+    if (rc == 0)
+        rc = tm_buf_putc(out, '\n');
+    if (rc != 0 || out->failed) {
+        tm_diag_add(d, TM_DIAG_ERROR, "output", NULL, 0, 0, "threats.sarif is larger than the output limit");
+        rc = -1;
+    }
+    tm_arena_free(ar);
+    return rc;
+}
