@@ -289,24 +289,26 @@ static int S_push(S_yaml *y, tm_node *node, tm_node *wrapper, const char *anchor
 
 /* ------------------------------------------------------------- aliases */
 
-/* Deep copy of an anchored subtree; `depth` is the depth the copy lands at. */
-static tm_node *S_copy(S_yaml *y, const tm_node *src, size_t depth, uint32_t line, uint32_t col)
+/* Deep copy of an anchored subtree; `depth` is the depth the copy lands
+ * at. Limit errors are reported at the alias (aline:acol), where the
+ * expansion happens, not at the anchored original. */
+static tm_node *S_copy(S_yaml *y, const tm_node *src, size_t depth, uint32_t aline,
+                       uint32_t acol)
 {
-    tm_node *n = tm_reader_node(&y->r, src->kind, line, col);
+    tm_node *n = tm_reader_node(&y->r, src->kind, aline, acol);
     if (!n)
         return NULL;
     if (src->kind == TM_NODE_SCALAR) {
         *n = *src;
-        n->line = line;
-        n->col = col;
         return n;
     }
-    if (tm_reader_depth(&y->r, depth + 1, line, col) < 0)
+    n->line = src->line;
+    n->col = src->col;
+    if (tm_reader_depth(&y->r, depth + 1, aline, acol) < 0)
         return NULL;
     if (src->kind == TM_NODE_LIST) {
         for (size_t i = 0; i < src->n; i++) {
-            const tm_node *c = src->items[i];
-            tm_node *cc = S_copy(y, c, depth + 1, c->line, c->col);
+            tm_node *cc = S_copy(y, src->items[i], depth + 1, aline, acol);
             if (!cc)
                 return NULL;
             tm_node_list_push(y->r.arena, n, cc);
@@ -314,7 +316,7 @@ static tm_node *S_copy(S_yaml *y, const tm_node *src, size_t depth, uint32_t lin
     } else {
         for (size_t i = 0; i < src->n; i++) {
             const tm_pair *p = &src->pairs[i];
-            tm_node *cc = S_copy(y, p->value, depth + 1, p->value->line, p->value->col);
+            tm_node *cc = S_copy(y, p->value, depth + 1, aline, acol);
             if (!cc)
                 return NULL;
             tm_node_map_put(y->r.arena, n, p->key, p->line, p->col, cc);
@@ -353,6 +355,8 @@ static int S_alias(S_yaml *y, const yaml_event_t *e)
     tm_node *copy = S_copy(y, a->node, y->depth, line, col);
     if (!copy)
         return -1;
+    copy->line = line; /* the copy itself sits where the alias is */
+    copy->col = col;
     return S_attach(y, copy);
 }
 
