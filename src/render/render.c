@@ -6,6 +6,9 @@
 
 /* Default output order of `stridec report` (DESIGN.md). */
 const tm_format tm_formats[] = {
+    {"dot", "dfd.dot", tm_render_dot},
+    {"svg", "dfd.svg", tm_render_svg},
+    {"png", "dfd.png", tm_render_png},
     {"json", "threats.json", tm_render_json},
     {"sarif", "threats.sarif", tm_render_sarif},
 };

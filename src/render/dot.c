@@ -1,0 +1,966 @@
+/*
+ * The data-flow diagram as a graph: Graphviz DOT text (dfd.dot) and the
+ * cgraph graph that image.c lays out.
+ *
+ * The diagram is first built as a small, plain description (clusters, nodes,
+ * edges, each with an ordered attribute list) in model order. Both outputs
+ * are produced from it: the DOT writer below, and tm_dfd_agraph, which feeds
+ * it to cgraph. We do not use agwrite for the DOT text because cgraph orders
+ * named subgraphs by the address of their interned name, so its output could
+ * change from run to run; ours is the same bytes for the same model.
+ *
+ * Every string from the model goes into an HTML-like label, escaped by
+ * S_html; node and cluster names are generated (e12, cluster_b3), so no model
+ * text ever becomes a DOT id, an SVG <title> or an SVG comment.
+ *
+ * Conventions (Microsoft TMT / Threat Dragon): external entities are
+ * rectangles, processes rounded boxes, data stores open-ended boxes (top and
+ * bottom lines only), trust boundaries dashed labelled clusters, nested as in
+ * the model. Elements and flows are coloured by their highest open severity
+ * with a colour-blind-safe palette and carry the severity as text ("[H]") so
+ * the diagram still reads in black and white.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/dfd.h"
+
+/* ------------------------------------------------------------ settings */
+
+#define S_FONT "DejaVu Sans"
+#define S_DEFAULT_SPLIT 150 /* elements above which the DFD is split */
+#define S_WRAP_NAME 24      /* code points per line in element names */
+#define S_WRAP_FLOW 30      /* ... in flow names */
+#define S_MAX_AGG_NUMBERS 6 /* flow numbers listed on an aggregated edge */
+
+/* Severity palette: Okabe-Ito blue, orange and vermillion, and Paul Tol's
+ * wine for critical; all four stay distinct under the common colour-vision
+ * deficiencies. Fills are light tints of the same hues. */
+static const char *const S_sev_pen[TM_SEV_COUNT] = {"#555555", "#0072B2", "#E69F00", "#D55E00",
+                                                    "#882255"};
+static const char *const S_sev_fill[TM_SEV_COUNT] = {"#FFFFFF", "#E1EEF7", "#FDF0D5", "#F9DDCC",
+                                                     "#EED3E0"};
+static const char *const S_sev_tag[TM_SEV_COUNT] = {"", "[L]", "[M]", "[H]", "[C]"};
+static const char *const S_sev_word[TM_SEV_COUNT] = {"no open threats", "low", "medium", "high",
+                                                     "critical"};
+
+#define S_OOS_FILL "#EEEEEE"
+#define S_OOS_TEXT "#888888"
+#define S_BOUNDARY_PEN "#444444"
+#define S_CAPTION "#555555"
+
+/* What a part uses, for the legend (which lists only these). */
+enum {
+    U_EXTERNAL = 1u << 0,
+    U_PROCESS = 1u << 1,
+    U_STORE = 1u << 2,
+    U_OOS = 1u << 3,
+    U_BOUNDARY = 1u << 4,
+    U_UNAUTH = 1u << 5,
+    U_UNENC = 1u << 6,
+    U_CROSS = 1u << 7,
+    U_TRIGGER = 1u << 8,
+    U_IMPLICIT = 1u << 9,
+    U_COLLAPSED = 1u << 10,
+    U_AGGREGATE = 1u << 11,
+    U_BIDIR = 1u << 12,
+    U_SEV0 = 1u << 16 /* U_SEV0 << severity */
+};
+
+/* ---------------------------------------------------- the description */
+
+typedef struct S_attr {
+    const char *key, *val;
+    bool html; /* val is an HTML-like label body (written <...>) */
+    struct S_attr *next;
+} S_attr;
+
+typedef struct {
+    S_attr *first, *last;
+} S_attrs;
+
+typedef struct S_gnode {
+    const char *name;
+    S_attrs at;
+    struct S_gnode *next;
+} S_gnode;
+
+typedef struct S_clus {
+    const char *name;
+    S_attrs at;
+    S_gnode *nodes, *nodes_last;
+    struct S_clus *kids, *kids_last, *next;
+} S_clus;
+
+typedef struct S_gedge {
+    const char *tail, *head;
+    S_attrs at;
+    struct S_gedge *next;
+} S_gedge;
+
+typedef struct {
+    const char *stem;
+    size_t n_element_nodes;
+    S_attrs gat, nat, eat; /* graph, node and edge defaults */
+    S_clus root;
+    S_gedge *edges, *edges_last;
+} S_part;
+
+struct tm_dfd {
+    tm_arena *ar;
+    S_part **parts;
+    size_t n;
+};
+
+static void S_set(tm_arena *ar, S_attrs *as, const char *key, const char *val, bool html)
+{
+    S_attr *a = tm_arena_alloc(ar, sizeof *a);
+    a->key = key;
+    a->val = val;
+    a->html = html;
+    if (as->last)
+        as->last->next = a;
+    else
+        as->first = a;
+    as->last = a;
+}
+
+static S_gnode *S_node(tm_arena *ar, S_clus *c, const char *name)
+{
+    S_gnode *n = tm_arena_alloc(ar, sizeof *n);
+    n->name = name;
+    if (c->nodes_last)
+        c->nodes_last->next = n;
+    else
+        c->nodes = n;
+    c->nodes_last = n;
+    return n;
+}
+
+static S_clus *S_cluster(tm_arena *ar, S_clus *parent, const char *name)
+{
+    S_clus *c = tm_arena_alloc(ar, sizeof *c);
+    c->name = name;
+    if (parent->kids_last)
+        parent->kids_last->next = c;
+    else
+        parent->kids = c;
+    parent->kids_last = c;
+    return c;
+}
+
+static S_gedge *S_edge(tm_arena *ar, S_part *p, const char *tail, const char *head)
+{
+    S_gedge *e = tm_arena_alloc(ar, sizeof *e);
+    e->tail = tail;
+    e->head = head;
+    if (p->edges_last)
+        p->edges_last->next = e;
+    else
+        p->edges = e;
+    p->edges_last = e;
+    return e;
+}
+
+/* ------------------------------------------------------------ escaping */
+
+/* Append model text for an HTML-like label: markup characters become
+ * entities, control characters (C0, DEL, C1) and the non-characters U+FFFE
+ * and U+FFFF are dropped (they are not allowed in SVG's XML). With wrap > 0,
+ * lines are broken at a space after about `wrap` code points. Newlines in
+ * the text become line breaks. Models are validated UTF-8. */
+static void S_html(tm_buf *b, const char *s, size_t wrap)
+{
+    size_t col = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p;
+        if (c == '\n' || (c == ' ' && wrap && col >= wrap)) {
+            tm_buf_puts(b, "<BR/>");
+            col = 0;
+            continue;
+        }
+        if (c < 0x20 || c == 0x7f)
+            continue;
+        if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) { /* C1 control */
+            p++;
+            continue;
+        }
+        if (c == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF)) {
+            p += 2;
+            continue;
+        }
+        switch (c) {
+        case '&': tm_buf_puts(b, "&amp;"); break;
+        case '<': tm_buf_puts(b, "&lt;"); break;
+        case '>': tm_buf_puts(b, "&gt;"); break;
+        case '"': tm_buf_puts(b, "&quot;"); break;
+        case '\'': tm_buf_puts(b, "&#39;"); break;
+        case ']': tm_buf_puts(b, "&#93;"); break;
+        case '[': tm_buf_puts(b, "&#91;"); break;
+        default: tm_buf_putc(b, (char)c); break;
+        }
+        if ((c & 0xC0) != 0x80) /* count code points, not bytes */
+            col++;
+    }
+}
+
+/* A DOT double-quoted string: only '"' and '\\' need care (a backslash
+ * before a newline would join lines, before other characters it is an
+ * escape in label-like attributes). Only our own constants go here. */
+static void S_quoted(tm_buf *b, const char *s)
+{
+    tm_buf_putc(b, '"');
+    for (const char *p = s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            tm_buf_putc(b, '\\');
+        if (*p != '\n' && *p != '\r')
+            tm_buf_putc(b, *p);
+    }
+    tm_buf_putc(b, '"');
+}
+
+/* ------------------------------------------------------------- builder */
+
+typedef struct {
+    tm_arena *ar;
+    const tm_analysis *a;
+    const tm_render_opts *o;
+    S_part *p;
+    S_clus **bclus;    /* per boundary index: its cluster in this part, or NULL */
+    bool *included;    /* per element index: drawn in this part */
+    unsigned used;     /* U_* flags for the legend */
+    tm_buf t;          /* scratch for labels */
+} S_ctx;
+
+static const char *S_take(S_ctx *c)
+{
+    const char *s = tm_arena_strdup(c->ar, c->t.data ? c->t.data : "");
+    tm_buf_reset(&c->t);
+    return s;
+}
+
+static const char *S_elname(S_ctx *c, size_t i)
+{
+    return tm_arena_printf(c->ar, "e%zu", i);
+}
+
+static const tm_boundary *S_top(const tm_boundary *b)
+{
+    while (b && b->parent)
+        b = b->parent;
+    return b;
+}
+
+/* The caption under an element's name: the catalogue label of cloud types
+ * ("AWS Lambda"), the type string for types the catalogue does not know. */
+static const char *S_type_caption(const tm_element_info *ei)
+{
+    if (ei->type)
+        return ei->type->provider && *ei->type->provider ? ei->type->label : NULL;
+    return ei->el->type && *ei->el->type ? ei->el->type : NULL;
+}
+
+static void S_caption(tm_buf *b, const char *text, const char *colour, bool italic)
+{
+    tm_buf_printf(b, "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"%s\">", colour);
+    if (italic)
+        tm_buf_puts(b, "<I>");
+    S_html(b, text, S_WRAP_NAME + 6);
+    if (italic)
+        tm_buf_puts(b, "</I>");
+    tm_buf_puts(b, "</FONT>");
+}
+
+static void S_sev_text(tm_buf *b, tm_severity s)
+{
+    if (s != TM_SEV_NONE)
+        tm_buf_printf(b, " <FONT COLOR=\"%s\"><B>%s</B></FONT>", S_sev_pen[s], S_sev_tag[s]);
+}
+
+/* The cluster for boundary b in this part (and its ancestors), created on
+ * first use so that a part shows only the boundaries it draws. */
+static S_clus *S_boundary_cluster(S_ctx *c, const tm_boundary *b)
+{
+    if (!b)
+        return &c->p->root;
+    if (c->bclus[b->index])
+        return c->bclus[b->index];
+    S_clus *parent = S_boundary_cluster(c, b->parent);
+    S_clus *cl = S_cluster(c->ar, parent, tm_arena_printf(c->ar, "cluster_b%zu", b->index));
+    const tm_boundary_info *bi = &c->a->boundaries[b->index];
+    tm_buf_puts(&c->t, "<B>");
+    S_html(&c->t, b->name, 0);
+    tm_buf_puts(&c->t, "</B>");
+    S_sev_text(&c->t, bi->max_open);
+    if (b->type && *b->type)
+        S_caption(&c->t, b->type, S_CAPTION, false);
+    S_set(c->ar, &cl->at, "label", S_take(c), true);
+    S_set(c->ar, &cl->at, "labeljust", "l", false);
+    S_set(c->ar, &cl->at, "style", "dashed,rounded", false);
+    S_set(c->ar, &cl->at, "color", S_BOUNDARY_PEN, false);
+    S_set(c->ar, &cl->at, "penwidth", "1.5", false);
+    S_set(c->ar, &cl->at, "fontname", S_FONT, false);
+    S_set(c->ar, &cl->at, "fontsize", "11", false);
+    S_set(c->ar, &cl->at, "margin", "12", false);
+    c->bclus[b->index] = cl;
+    c->used |= U_BOUNDARY;
+    return cl;
+}
+
+static void S_element_node(S_ctx *c, size_t i)
+{
+    const tm_element_info *ei = &c->a->elements[i];
+    const tm_element *e = ei->el;
+    S_clus *cl = S_boundary_cluster(c, e->boundary);
+    S_gnode *n = S_node(c->ar, cl, S_elname(c, i));
+    c->p->n_element_nodes++;
+    bool oos = e->out_of_scope;
+    tm_severity sev = ei->max_open;
+    const char *pen = oos ? S_OOS_TEXT : S_sev_pen[sev];
+    const char *fill = oos ? S_OOS_FILL : S_sev_fill[sev];
+    const char *penwidth = sev >= TM_SEV_HIGH ? "2.2" : sev != TM_SEV_NONE ? "1.6" : "1";
+    c->used |= oos ? U_OOS : U_SEV0 << sev;
+
+    /* the label body: name, severity, type caption, scope caption */
+    tm_buf body;
+    tm_buf_init(&body, 0);
+    if (oos)
+        tm_buf_printf(&body, "<FONT COLOR=\"%s\">", S_OOS_TEXT);
+    tm_buf_puts(&body, "<B>");
+    S_html(&body, e->name, S_WRAP_NAME);
+    tm_buf_puts(&body, "</B>");
+    if (!oos)
+        S_sev_text(&body, sev);
+    const char *cap = S_type_caption(ei);
+    if (cap)
+        S_caption(&body, cap, oos ? S_OOS_TEXT : S_CAPTION, false);
+    if (oos)
+        S_caption(&body, "out of scope", S_OOS_TEXT, true);
+    if (oos)
+        tm_buf_puts(&body, "</FONT>");
+
+    if (e->kind == TM_KIND_STORE) {
+        /* An open-ended store: a one-cell table with only its top and
+         * bottom borders drawn. */
+        c->used |= U_STORE;
+        tm_buf_printf(&c->t,
+                      "<TABLE BORDER=\"0\" CELLBORDER=\"%s\" CELLSPACING=\"0\" CELLPADDING=\"6\">"
+                      "<TR><TD SIDES=\"TB\" BGCOLOR=\"%s\" COLOR=\"%s\"%s>%s</TD></TR></TABLE>",
+                      sev >= TM_SEV_HIGH && !oos ? "2" : "1", fill, pen,
+                      oos ? " STYLE=\"dotted\"" : "", body.data ? body.data : "");
+        S_set(c->ar, &n->at, "shape", "plain", false);
+        S_set(c->ar, &n->at, "label", S_take(c), true);
+    } else {
+        bool process = e->kind == TM_KIND_PROCESS;
+        c->used |= process ? U_PROCESS : U_EXTERNAL;
+        S_set(c->ar, &n->at, "shape", "box", false);
+        S_set(c->ar, &n->at, "style",
+              process ? (oos ? "rounded,filled,dotted" : "rounded,filled")
+                      : (oos ? "filled,dotted" : "filled"),
+              false);
+        S_set(c->ar, &n->at, "label", tm_arena_strdup(c->ar, body.data ? body.data : ""), true);
+        S_set(c->ar, &n->at, "color", pen, false);
+        S_set(c->ar, &n->at, "fillcolor", fill, false);
+        S_set(c->ar, &n->at, "penwidth", penwidth, false);
+        if (process)
+            S_set(c->ar, &n->at, "margin", "0.15,0.08", false);
+    }
+    tm_buf_free(&body);
+
+    /* --dfd-implicit: the management plane's entry points, as small grey
+     * external nodes with dotted edges into the element. */
+    if (c->o && c->o->dfd_implicit) {
+        for (size_t k = 0; k < ei->n_entry_points; k++) {
+            const char *name = tm_arena_printf(c->ar, "e%zu_ep%zu", i, k);
+            S_gnode *ep = S_node(c->ar, &c->p->root, name);
+            tm_buf_printf(&c->t, "<FONT POINT-SIZE=\"8\" COLOR=\"%s\">", S_CAPTION);
+            S_html(&c->t, ei->entry_points[k], S_WRAP_NAME);
+            tm_buf_puts(&c->t, "</FONT>");
+            S_set(c->ar, &ep->at, "shape", "box", false);
+            S_set(c->ar, &ep->at, "style", "filled,dotted", false);
+            S_set(c->ar, &ep->at, "label", S_take(c), true);
+            S_set(c->ar, &ep->at, "color", "#999999", false);
+            S_set(c->ar, &ep->at, "fillcolor", "#F4F4F4", false);
+            S_set(c->ar, &ep->at, "height", "0.3", false);
+            S_set(c->ar, &ep->at, "margin", "0.06,0.03", false);
+            S_gedge *ed = S_edge(c->ar, c->p, name, n->name);
+            S_set(c->ar, &ed->at, "style", "dotted", false);
+            S_set(c->ar, &ed->at, "color", "#999999", false);
+            S_set(c->ar, &ed->at, "arrowsize", "0.6", false);
+            c->used |= U_IMPLICIT;
+        }
+    }
+}
+
+/* The STRIDE letters of a flow's open threats, in S T R I D E order. */
+static unsigned S_open_stride(const tm_flow_info *fi)
+{
+    unsigned bits = 0;
+    for (size_t k = 0; k < fi->n_threats; k++)
+        if (tm_status_is_open(fi->threats[k]->status))
+            bits |= fi->threats[k]->stride;
+    return bits;
+}
+
+/* Line style and arrows shared by single and aggregated flows:
+ * dashed = not proven authenticated, hollow arrowhead = not proven
+ * encrypted, thick with a ring at the source = crosses a trust boundary. */
+static void S_flow_style(S_ctx *c, S_gedge *ed, tm_severity sev, bool unauth, bool unenc,
+                         bool crossing, bool bidir)
+{
+    const char *head = unenc ? "empty" : "normal";
+    S_set(c->ar, &ed->at, "color", S_sev_pen[sev], false);
+    S_set(c->ar, &ed->at, "penwidth", crossing ? "2.6" : "1.2", false);
+    if (unauth)
+        S_set(c->ar, &ed->at, "style", "dashed", false);
+    S_set(c->ar, &ed->at, "arrowhead", head, false);
+    if (crossing || bidir) {
+        S_set(c->ar, &ed->at, "dir", "both", false);
+        S_set(c->ar, &ed->at, "arrowtail",
+              tm_arena_printf(c->ar, "%s%s", bidir ? head : "", crossing ? "odot" : ""), false);
+    }
+    c->used |= U_SEV0 << sev;
+    if (unauth)
+        c->used |= U_UNAUTH;
+    if (unenc)
+        c->used |= U_UNENC;
+    if (crossing)
+        c->used |= U_CROSS;
+    if (bidir)
+        c->used |= U_BIDIR;
+}
+
+static void S_flow_edge(S_ctx *c, size_t i)
+{
+    const tm_flow_info *fi = &c->a->flows[i];
+    const tm_flow *f = fi->flow;
+    S_gedge *ed = S_edge(c->ar, c->p, S_elname(c, f->from->index), S_elname(c, f->to->index));
+    bool unauth = f->authenticated != TM_TRI_TRUE;
+    bool unenc = f->encrypted != TM_TRI_TRUE;
+
+    /* "3 POST /orders" / "https · TID [H]" / "unencrypted · ⚡ trigger" */
+    tm_buf_printf(&c->t, "<B>%u</B>", fi->number);
+    if (f->name && *f->name) {
+        tm_buf_putc(&c->t, ' ');
+        S_html(&c->t, f->name, S_WRAP_FLOW);
+    }
+    unsigned bits = S_open_stride(fi);
+    bool line2 = (f->protocol && *f->protocol) || bits || fi->max_open != TM_SEV_NONE;
+    if (line2) {
+        tm_buf_puts(&c->t, "<BR/>");
+        if (f->protocol && *f->protocol)
+            S_html(&c->t, f->protocol, 0);
+        if (bits) {
+            if (f->protocol && *f->protocol)
+                tm_buf_puts(&c->t, " \xC2\xB7 ");
+            for (int k = 0; k < 6; k++)
+                if (bits & (1u << k))
+                    tm_buf_putc(&c->t, TM_STRIDE_LETTERS[k]);
+        }
+        S_sev_text(&c->t, fi->max_open);
+    }
+    if (unenc || f->trigger) {
+        tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"%s\"><I>", S_CAPTION);
+        if (unenc)
+            tm_buf_puts(&c->t, "unencrypted");
+        if (f->trigger)
+            tm_buf_puts(&c->t, unenc ? " \xC2\xB7 \xE2\x9A\xA1 trigger" : "\xE2\x9A\xA1 trigger");
+        tm_buf_puts(&c->t, "</I></FONT>");
+        if (f->trigger)
+            c->used |= U_TRIGGER;
+    }
+    S_set(c->ar, &ed->at, "label", S_take(c), true);
+    S_flow_style(c, ed, fi->max_open, unauth, unenc, fi->n_crosses > 0, f->bidirectional);
+}
+
+/* ----------------------------------------------------------- the legend */
+
+static void S_legend_row(tm_buf *b, const char *sample, const char *text)
+{
+    tm_buf_printf(b, "<TR><TD ALIGN=\"CENTER\">%s</TD><TD ALIGN=\"LEFT\">%s</TD></TR>", sample,
+                  text);
+}
+
+static void S_legend(S_ctx *c)
+{
+    unsigned u = c->used;
+    tm_buf *b = &c->t;
+    tm_buf_puts(b, "<TABLE BORDER=\"1\" COLOR=\"#999999\" CELLBORDER=\"0\" CELLSPACING=\"0\" "
+                   "CELLPADDING=\"2\">"
+                   "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Legend</B></TD></TR>");
+    if (u & U_EXTERNAL)
+        S_legend_row(b, "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLPADDING=\"1\"><TR><TD>  "
+                        "</TD></TR></TABLE>",
+                     "external entity");
+    if (u & U_PROCESS)
+        S_legend_row(b, "<TABLE BORDER=\"1\" STYLE=\"rounded\" CELLBORDER=\"0\" CELLPADDING=\"1\">"
+                        "<TR><TD>  </TD></TR></TABLE>",
+                     "process");
+    if (u & U_STORE)
+        S_legend_row(b, "<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" CELLPADDING=\"1\">"
+                        "<TR><TD SIDES=\"TB\">  </TD></TR></TABLE>",
+                     "data store");
+    if (u & U_COLLAPSED)
+        S_legend_row(b, "<TABLE BORDER=\"2\" STYLE=\"rounded\" CELLBORDER=\"0\" CELLPADDING=\"1\">"
+                        "<TR><TD>  </TD></TR></TABLE>",
+                     "trust boundary, collapsed (own diagram)");
+    if (u & U_BOUNDARY)
+        S_legend_row(b, "- - -", "trust boundary");
+    if (u & U_OOS)
+        S_legend_row(b, "<FONT COLOR=\"" S_OOS_TEXT "\">grey</FONT>", "out of scope");
+    if (u & U_IMPLICIT)
+        S_legend_row(b, "<FONT COLOR=\"" S_OOS_TEXT "\">\xC2\xB7\xC2\xB7\xC2\xB7&gt;</FONT>",
+                     "implicit entry point (management plane)");
+    for (int s = TM_SEV_CRITICAL; s >= TM_SEV_NONE; s--)
+        if (u & (U_SEV0 << s)) {
+            tm_buf_printf(b, "<TR><TD BGCOLOR=\"%s\"><FONT COLOR=\"%s\"><B>%s</B></FONT></TD>"
+                             "<TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">%s</FONT></TD></TR>",
+                          S_sev_fill[s], S_sev_pen[s], s ? S_sev_tag[s] : "\xE2\x80\x94",
+                          S_sev_pen[s],
+                          s ? tm_arena_printf(c->ar, "highest open threat: %s", S_sev_word[s])
+                            : S_sev_word[s]);
+        }
+    if (u & (U_UNAUTH | U_UNENC | U_CROSS | U_TRIGGER | U_BIDIR | U_AGGREGATE))
+        tm_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Flows</B> (numbered as in every report)"
+                       "</TD></TR>");
+    if (u & U_UNAUTH)
+        S_legend_row(b, "\xE2\x80\x93 \xE2\x80\x93 \xE2\x86\x92", "dashed: not authenticated");
+    if (u & U_UNENC)
+        S_legend_row(b, "\xE2\x80\x94\xE2\x96\xB7", "hollow head: unencrypted");
+    if (u & U_CROSS)
+        S_legend_row(b, "\xE2\x97\x8B<B>\xE2\x94\x81\xE2\x94\x81</B>\xE2\x96\xB6",
+                     "thick, ring at source: crosses a boundary");
+    if (u & U_BIDIR)
+        S_legend_row(b, "\xE2\x97\x80\xE2\x80\x94\xE2\x96\xB6", "two-way flow");
+    if (u & U_TRIGGER)
+        S_legend_row(b, "\xE2\x9A\xA1", "trigger: an event that invokes its target");
+    if (u & U_AGGREGATE)
+        S_legend_row(b, "n flows", "flows between boundaries, aggregated");
+    tm_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"8\">"
+                   "S T R I D E: letters of the open threats</FONT></TD></TR>");
+    tm_buf_puts(b, "</TABLE>");
+    S_gnode *n = S_node(c->ar, &c->p->root, "legend");
+    S_set(c->ar, &n->at, "shape", "plain", false);
+    S_set(c->ar, &n->at, "fontsize", "8", false);
+    S_set(c->ar, &n->at, "label", S_take(c), true);
+}
+
+/* --------------------------------------------------------------- parts */
+
+static S_part *S_part_new(S_ctx *c, const char *stem, const char *subtitle)
+{
+    const tm_model *m = c->a->model;
+    S_part *p = tm_arena_alloc(c->ar, sizeof *p);
+    p->stem = stem;
+    c->p = p;
+    c->used = 0;
+    memset(c->bclus, 0, (m->n_boundaries ? m->n_boundaries : 1) * sizeof *c->bclus);
+    memset(c->included, 0, (m->n_elements ? m->n_elements : 1) * sizeof *c->included);
+    const char *dir = c->o && c->o->dfd_direction && strcmp(c->o->dfd_direction, "TB") == 0
+                          ? "TB"
+                          : "LR";
+    tm_buf_puts(&c->t, "<B>");
+    S_html(&c->t, m->system.name ? m->system.name : "", 0);
+    tm_buf_puts(&c->t, "</B>");
+    tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">data-flow diagram", S_CAPTION);
+    if (subtitle) {
+        tm_buf_puts(&c->t, ": ");
+        S_html(&c->t, subtitle, 0);
+    }
+    tm_buf_puts(&c->t, "</FONT>");
+    S_set(c->ar, &p->gat, "label", S_take(c), true);
+    S_set(c->ar, &p->gat, "labelloc", "t", false);
+    S_set(c->ar, &p->gat, "fontname", S_FONT, false);
+    S_set(c->ar, &p->gat, "fontsize", "14", false);
+    S_set(c->ar, &p->gat, "rankdir", dir, false);
+    S_set(c->ar, &p->gat, "nodesep", "0.35", false);
+    S_set(c->ar, &p->gat, "ranksep", "0.6", false);
+    S_set(c->ar, &p->gat, "pad", "0.2", false);
+    S_set(c->ar, &p->gat, "bgcolor", "white", false);
+    S_set(c->ar, &p->nat, "fontname", S_FONT, false);
+    S_set(c->ar, &p->nat, "fontsize", "10", false);
+    S_set(c->ar, &p->eat, "fontname", S_FONT, false);
+    S_set(c->ar, &p->eat, "fontsize", "8", false);
+    S_set(c->ar, &p->eat, "fontcolor", "#222222", false);
+    S_set(c->ar, &p->eat, "arrowsize", "0.8", false);
+    return p;
+}
+
+/* The whole model, or (with `only` set) the elements of top-level boundary
+ * `only`, their flows, and the elements at the other end of those flows. */
+static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem)
+{
+    const tm_model *m = c->a->model;
+    S_part *p = S_part_new(c, stem, only ? only->name : NULL);
+    if (!only) {
+        /* every boundary, even an empty one, in model order */
+        for (size_t i = 0; i < m->n_boundaries; i++)
+            S_boundary_cluster(c, m->boundaries[i]);
+        for (size_t i = 0; i < m->n_boundaries; i++)
+            if (c->a->boundaries[i].n_members == 0) {
+                S_gnode *n = S_node(c->ar, c->bclus[i], tm_arena_printf(c->ar, "b%zu_empty", i));
+                S_set(c->ar, &n->at, "shape", "plaintext", false);
+                S_set(c->ar, &n->at, "label", "<FONT POINT-SIZE=\"8\"><I>(empty)</I></FONT>", true);
+            }
+        for (size_t i = 0; i < m->n_elements; i++)
+            c->included[i] = true;
+    } else {
+        for (size_t i = 0; i < m->n_elements; i++)
+            if (S_top(m->elements[i]->boundary) == only)
+                c->included[i] = true;
+        for (size_t i = 0; i < m->n_flows; i++) {
+            const tm_flow *f = m->flows[i];
+            if (S_top(f->from->boundary) == only || S_top(f->to->boundary) == only)
+                c->included[f->from->index] = c->included[f->to->index] = true;
+        }
+    }
+    for (size_t i = 0; i < m->n_elements; i++)
+        if (c->included[i])
+            S_element_node(c, i);
+    for (size_t i = 0; i < m->n_flows; i++) {
+        const tm_flow *f = m->flows[i];
+        if (!only || S_top(f->from->boundary) == only || S_top(f->to->boundary) == only)
+            S_flow_edge(c, i);
+    }
+    S_legend(c);
+    return p;
+}
+
+/* An aggregated edge of the overview: all flows from one node to another. */
+typedef struct {
+    const char *tail, *head;
+    size_t count;
+    tm_severity sev;
+    bool unauth, unenc, bidir;
+    unsigned numbers[S_MAX_AGG_NUMBERS];
+} S_agg;
+
+static const char *S_sanitize(tm_arena *ar, const char *id)
+{
+    char *s = tm_arena_strdup(ar, id);
+    for (char *q = s; *q; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+              *q == '_' || *q == '-' || (*q == '.' && q != s)))
+            *q = '_';
+    return s;
+}
+
+/* Above the split threshold: each top-level boundary collapsed to one node,
+ * flows between different nodes aggregated with their count. */
+static S_part *S_overview_part(S_ctx *c)
+{
+    const tm_analysis *a = c->a;
+    const tm_model *m = a->model;
+    S_part *p = S_part_new(c, "dfd", "overview (one diagram per top-level boundary)");
+    const char **group = tm_arena_array(c->ar, m->n_elements ? m->n_elements : 1, sizeof *group);
+    for (size_t t = 0; t < a->n_top_boundaries; t++) {
+        const tm_boundary *b = a->top_boundaries[t];
+        const tm_boundary_info *bi = &a->boundaries[b->index];
+        tm_severity sev = bi->max_open;
+        for (size_t k = 0; k < bi->n_members; k++)
+            if (a->elements[bi->members[k]->index].max_open > sev)
+                sev = a->elements[bi->members[k]->index].max_open;
+        const char *name = tm_arena_printf(c->ar, "b%zu", b->index);
+        S_gnode *n = S_node(c->ar, &p->root, name);
+        tm_buf_puts(&c->t, "<B>");
+        S_html(&c->t, b->name, S_WRAP_NAME);
+        tm_buf_puts(&c->t, "</B>");
+        S_sev_text(&c->t, sev);
+        if (b->type && *b->type)
+            S_caption(&c->t, b->type, S_CAPTION, false);
+        tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\">%zu element%s, %zu in, %zu out</FONT>",
+                      bi->n_members, bi->n_members == 1 ? "" : "s", bi->n_inbound,
+                      bi->n_outbound);
+        tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"%s\"><I>see dfd-", S_CAPTION);
+        S_html(&c->t, S_sanitize(c->ar, b->id), 0);
+        tm_buf_puts(&c->t, "</I></FONT>");
+        S_set(c->ar, &n->at, "shape", "box", false);
+        S_set(c->ar, &n->at, "style", "dashed,rounded,filled", false);
+        S_set(c->ar, &n->at, "label", S_take(c), true);
+        S_set(c->ar, &n->at, "color", S_BOUNDARY_PEN, false);
+        S_set(c->ar, &n->at, "fillcolor", S_sev_fill[sev], false);
+        S_set(c->ar, &n->at, "penwidth", "2", false);
+        S_set(c->ar, &n->at, "margin", "0.2,0.1", false);
+        c->used |= U_COLLAPSED | (U_SEV0 << sev);
+        for (size_t k = 0; k < bi->n_members; k++)
+            group[bi->members[k]->index] = name;
+    }
+    for (size_t i = 0; i < m->n_elements; i++)
+        if (!group[i]) {
+            S_element_node(c, i);
+            group[i] = S_elname(c, i);
+        }
+
+    tm_map *seen = tm_map_new(64);
+    tm_vec aggs = {0};
+    for (size_t i = 0; i < m->n_flows; i++) {
+        const tm_flow_info *fi = &a->flows[i];
+        const tm_flow *f = fi->flow;
+        const char *t = group[f->from->index], *h = group[f->to->index];
+        if (t == h)
+            continue; /* inside one boundary: drawn in that boundary's diagram */
+        if (!m->elements[f->from->index]->boundary && !m->elements[f->to->index]->boundary) {
+            S_flow_edge(c, i);
+            continue;
+        }
+        const char *key = tm_arena_printf(c->ar, "%s>%s", t, h);
+        S_agg *g = tm_map_get(seen, key);
+        if (!g) {
+            g = tm_arena_alloc(c->ar, sizeof *g);
+            g->tail = t;
+            g->head = h;
+            tm_map_put(seen, key, g);
+            tm_vec_push(&aggs, g);
+        }
+        if (g->count < S_MAX_AGG_NUMBERS)
+            g->numbers[g->count] = fi->number;
+        g->count++;
+        if (fi->max_open > g->sev)
+            g->sev = fi->max_open;
+        g->unauth |= f->authenticated != TM_TRI_TRUE;
+        g->unenc |= f->encrypted != TM_TRI_TRUE;
+        g->bidir |= f->bidirectional;
+    }
+    for (size_t k = 0; k < aggs.len; k++) {
+        S_agg *g = aggs.items[k];
+        S_gedge *ed = S_edge(c->ar, p, g->tail, g->head);
+        tm_buf_printf(&c->t, "<B>%zu flow%s</B>", g->count, g->count == 1 ? "" : "s");
+        S_sev_text(&c->t, g->sev);
+        tm_buf_puts(&c->t, "<BR/>");
+        for (size_t j = 0; j < g->count && j < S_MAX_AGG_NUMBERS; j++)
+            tm_buf_printf(&c->t, "%s%u", j ? ", " : "", g->numbers[j]);
+        if (g->count > S_MAX_AGG_NUMBERS)
+            tm_buf_puts(&c->t, ", \xE2\x80\xA6");
+        S_set(c->ar, &ed->at, "label", S_take(c), true);
+        S_flow_style(c, ed, g->sev, g->unauth, g->unenc, true, g->bidir);
+        c->used |= U_AGGREGATE;
+    }
+    tm_vec_free(&aggs);
+    tm_map_free(seen);
+    S_legend(c);
+    return p;
+}
+
+tm_dfd *tm_dfd_build(const tm_analysis *a, const tm_render_opts *o)
+{
+    const tm_model *m = a->model;
+    tm_dfd *dfd = tm_xmalloc(sizeof *dfd);
+    dfd->ar = tm_arena_new();
+    S_ctx c = {.ar = dfd->ar, .a = a, .o = o};
+    c.bclus = tm_arena_array(c.ar, m->n_boundaries ? m->n_boundaries : 1, sizeof *c.bclus);
+    c.included = tm_arena_array(c.ar, m->n_elements ? m->n_elements : 1, sizeof *c.included);
+    tm_buf_init(&c.t, 0);
+    size_t threshold = o && o->dfd_split_threshold ? o->dfd_split_threshold : S_DEFAULT_SPLIT;
+    bool split = m->n_elements > threshold && a->n_top_boundaries > 0;
+    dfd->n = split ? 1 + a->n_top_boundaries : 1;
+    dfd->parts = tm_arena_array(c.ar, dfd->n, sizeof *dfd->parts);
+    if (!split) {
+        dfd->parts[0] = S_detail_part(&c, NULL, "dfd");
+    } else {
+        dfd->parts[0] = S_overview_part(&c);
+        for (size_t t = 0; t < a->n_top_boundaries; t++) {
+            const tm_boundary *b = a->top_boundaries[t];
+            const char *stem = tm_arena_printf(c.ar, "dfd-%s", S_sanitize(c.ar, b->id));
+            dfd->parts[1 + t] = S_detail_part(&c, b, stem);
+        }
+    }
+    tm_buf_free(&c.t);
+    return dfd;
+}
+
+void tm_dfd_free(tm_dfd *dfd)
+{
+    if (!dfd)
+        return;
+    tm_arena_free(dfd->ar);
+    free(dfd);
+}
+
+static void S_dfd_release(void *p)
+{
+    tm_dfd_free(p);
+}
+
+const tm_dfd *tm_dfd_get(const tm_analysis *a, const tm_render_opts *o, tm_dfd **owned)
+{
+    *owned = NULL;
+    tm_dfd *dfd = tm_render_cache_get(o, "dfd.graph");
+    if (dfd)
+        return dfd;
+    dfd = tm_dfd_build(a, o);
+    if (!o) {
+        *owned = dfd;
+        return dfd;
+    }
+    tm_render_cache_put(o, "dfd.graph", dfd, S_dfd_release);
+    return dfd;
+}
+
+size_t tm_dfd_count(const tm_dfd *dfd)
+{
+    return dfd->n;
+}
+
+const char *tm_dfd_stem(const tm_dfd *dfd, size_t part)
+{
+    return dfd->parts[part]->stem;
+}
+
+size_t tm_dfd_element_nodes(const tm_dfd *dfd, size_t part)
+{
+    return dfd->parts[part]->n_element_nodes;
+}
+
+/* ---------------------------------------------------------- DOT writer */
+
+static void S_write_attrs(tm_buf *b, const S_attrs *as)
+{
+    tm_buf_puts(b, " [");
+    for (const S_attr *a = as->first; a; a = a->next) {
+        tm_buf_printf(b, "%s%s=", a == as->first ? "" : ", ", a->key);
+        if (a->html)
+            tm_buf_printf(b, "<%s>", a->val);
+        else
+            S_quoted(b, a->val);
+    }
+    tm_buf_puts(b, "]");
+}
+
+static void S_indent(tm_buf *b, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        tm_buf_puts(b, "  ");
+}
+
+static void S_write_cluster(tm_buf *b, const S_clus *cl, int depth)
+{
+    for (const S_gnode *n = cl->nodes; n; n = n->next) {
+        S_indent(b, depth);
+        tm_buf_puts(b, n->name);
+        S_write_attrs(b, &n->at);
+        tm_buf_puts(b, ";\n");
+    }
+    for (const S_clus *k = cl->kids; k; k = k->next) {
+        S_indent(b, depth);
+        tm_buf_printf(b, "subgraph %s {\n", k->name);
+        S_indent(b, depth + 1);
+        tm_buf_puts(b, "graph");
+        S_write_attrs(b, &k->at);
+        tm_buf_puts(b, ";\n");
+        S_write_cluster(b, k, depth + 1);
+        S_indent(b, depth);
+        tm_buf_puts(b, "}\n");
+    }
+}
+
+int tm_dfd_write_dot(const tm_dfd *dfd, size_t part, tm_buf *out)
+{
+    const S_part *p = dfd->parts[part];
+    tm_buf_puts(out, "digraph dfd {\n  graph");
+    S_write_attrs(out, &p->gat);
+    tm_buf_puts(out, ";\n  node");
+    S_write_attrs(out, &p->nat);
+    tm_buf_puts(out, ";\n  edge");
+    S_write_attrs(out, &p->eat);
+    tm_buf_puts(out, ";\n");
+    S_write_cluster(out, &p->root, 1);
+    for (const S_gedge *e = p->edges; e; e = e->next) {
+        tm_buf_printf(out, "  %s -> %s", e->tail, e->head);
+        S_write_attrs(out, &e->at);
+        tm_buf_puts(out, ";\n");
+    }
+    tm_buf_puts(out, "}\n");
+    return out->failed ? -1 : 0;
+}
+
+/* ------------------------------------------------------- cgraph graph */
+
+/* cgraph's API takes `char *` for strings it only reads (or copies into
+ * its own reference-counted pool); these casts are the only ones in
+ * stridec. */
+#define S_CS(s) ((char *)(s))
+
+static void S_agset(Agraph_t *root, void *obj, int kind, const S_attr *a)
+{
+    Agsym_t *sym = agattr(root, kind, S_CS(a->key), NULL);
+    if (!sym)
+        sym = agattr(root, kind, S_CS(a->key), S_CS(""));
+    if (a->html) {
+        /* An HTML-like label: intern it as an HTML string, then set it (agxset
+         * finds the interned HTML string and keeps its flag). */
+        char *h = agstrdup_html(root, S_CS(a->val));
+        agxset(obj, sym, h);
+        agstrfree(root, h);
+    } else {
+        agxset(obj, sym, S_CS(a->val));
+    }
+}
+
+static void S_ag_cluster(Agraph_t *root, Agraph_t *g, const S_clus *cl)
+{
+    for (const S_gnode *n = cl->nodes; n; n = n->next) {
+        Agnode_t *an = agnode(g, S_CS(n->name), 1);
+        for (const S_attr *a = n->at.first; a; a = a->next)
+            S_agset(root, an, AGNODE, a);
+    }
+    for (const S_clus *k = cl->kids; k; k = k->next) {
+        Agraph_t *sg = agsubg(g, S_CS(k->name), 1);
+        for (const S_attr *a = k->at.first; a; a = a->next)
+            S_agset(root, sg, AGRAPH, a);
+        S_ag_cluster(root, sg, k);
+    }
+}
+
+Agraph_t *tm_dfd_agraph(const tm_dfd *dfd, size_t part)
+{
+    const S_part *p = dfd->parts[part];
+    Agraph_t *g = agopen(S_CS("dfd"), Agdirected, NULL);
+    /* Defaults first: agattr on a kind sets the default every object of
+     * that kind created later inherits. */
+    for (const S_attr *a = p->nat.first; a; a = a->next)
+        agattr(g, AGNODE, S_CS(a->key), S_CS(a->val));
+    for (const S_attr *a = p->eat.first; a; a = a->next)
+        agattr(g, AGEDGE, S_CS(a->key), S_CS(a->val));
+    /* Cluster attributes are all set explicitly on each cluster, so the
+     * root's label and font size are set after the clusters exist and do
+     * not become their defaults. */
+    S_ag_cluster(g, g, &p->root);
+    for (const S_attr *a = p->gat.first; a; a = a->next)
+        S_agset(g, g, AGRAPH, a);
+    for (const S_gedge *e = p->edges; e; e = e->next) {
+        Agnode_t *t = agnode(g, S_CS(e->tail), 0), *h = agnode(g, S_CS(e->head), 0);
+        if (!t || !h)
+            continue; /* cannot happen: every edge joins nodes of the part */
+        Agedge_t *ae = agedge(g, t, h, NULL, 1);
+        for (const S_attr *a = e->at.first; a; a = a->next)
+            S_agset(g, ae, AGEDGE, a);
+    }
+    return g;
+}
+
+/* -------------------------------------------------------------- render */
+
+int tm_render_dot(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
+{
+    tm_dfd *owned;
+    const tm_dfd *dfd = tm_dfd_get(a, o, &owned);
+    int rc = tm_dfd_write_dot(dfd, 0, out);
+    if (rc == 0 && o && o->extra) {
+        for (size_t i = 1; i < dfd->n && rc == 0; i++) {
+            tm_buf b;
+            tm_buf_init(&b, 0);
+            rc = tm_dfd_write_dot(dfd, i, &b);
+            if (rc == 0) {
+                const char *name = tm_arena_printf(dfd->ar, "%s.dot", dfd->parts[i]->stem);
+                tm_outputs_add(o->extra, name, b.data ? b.data : "", b.len);
+            }
+            tm_buf_free(&b);
+        }
+    }
+    if (rc != 0)
+        tm_diag_add(d, TM_DIAG_ERROR, "output", NULL, 0, 0,
+                    "the data-flow diagram is larger than the output limit");
+    tm_dfd_free(owned);
+    return rc;
+}
