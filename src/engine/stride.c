@@ -247,7 +247,15 @@ static void S_add_threat(run_state *rs, const tm_rule *r, const tm_eval_ctx *ctx
     t->references = r->references;
     t->n_references = r->n_references;
     t->loc = loc;
+    /* Engine passes attach what they found (secrets, advisories). */
+    tm_threat_annotate(a, t);
     tm_vec_push(&rs->threats, t);
+}
+
+/* A rule without a condition is a native rule (engine.h): decided in C. */
+static int S_holds(const tm_rule *r, const tm_eval_ctx *ctx)
+{
+    return r->when ? tm_expr_eval(r->when, ctx) : tm_native_rule_holds(r, ctx);
 }
 
 static void S_run_rule(run_state *rs, const tm_rule *r)
@@ -264,7 +272,7 @@ static void S_run_rule(run_state *rs, const tm_rule *r)
             if (el->out_of_scope && !r->include_out_of_scope)
                 continue;
             ctx.element = el;
-            if (tm_expr_eval(r->when, &ctx))
+            if (S_holds(r, &ctx))
                 S_add_threat(rs, r, &ctx, TM_TARGET_ELEMENT, el->id, el, el->loc,
                              a->elements[e].max_class);
         }
@@ -277,14 +285,14 @@ static void S_run_rule(run_state *rs, const tm_rule *r)
             ctx.flow = f;
             ctx.source = f->from;
             ctx.target = f->to;
-            if (tm_expr_eval(r->when, &ctx))
+            if (S_holds(r, &ctx))
                 S_add_threat(rs, r, &ctx, TM_TARGET_FLOW, f->id, f, f->loc, a->flows[i].max_class);
         }
         break;
     case TM_APPLIES_BOUNDARY:
         for (size_t b = 0; b < m->n_boundaries; b++) {
             ctx.boundary = m->boundaries[b];
-            if (tm_expr_eval(r->when, &ctx))
+            if (S_holds(r, &ctx))
                 S_add_threat(rs, r, &ctx, TM_TARGET_BOUNDARY, ctx.boundary->id, ctx.boundary,
                              ctx.boundary->loc, S_boundary_class(a, &a->boundaries[b]));
         }
@@ -292,7 +300,7 @@ static void S_run_rule(run_state *rs, const tm_rule *r)
     case TM_APPLIES_IDENTITY:
         for (size_t i = 0; i < m->n_identities; i++) {
             ctx.identity = m->identities[i];
-            if (tm_expr_eval(r->when, &ctx))
+            if (S_holds(r, &ctx))
                 S_add_threat(rs, r, &ctx, TM_TARGET_IDENTITY, ctx.identity->id, ctx.identity,
                              ctx.identity->loc, S_identity_class(a, &a->identities[i]));
         }
@@ -300,13 +308,13 @@ static void S_run_rule(run_state *rs, const tm_rule *r)
     case TM_APPLIES_ARTIFACT:
         for (size_t i = 0; i < m->n_artifacts; i++) {
             ctx.artifact = m->artifacts[i];
-            if (tm_expr_eval(r->when, &ctx))
+            if (S_holds(r, &ctx))
                 S_add_threat(rs, r, &ctx, TM_TARGET_ARTIFACT, ctx.artifact->id, ctx.artifact,
                              ctx.artifact->loc, TM_CLASS_NONE);
         }
         break;
     case TM_APPLIES_MODEL:
-        if (tm_expr_eval(r->when, &ctx)) {
+        if (S_holds(r, &ctx)) {
             tm_loc loc = m->system.loc;
             S_add_threat(rs, r, &ctx, TM_TARGET_MODEL, "model", NULL, loc, TM_CLASS_NONE);
         }
@@ -512,12 +520,20 @@ tm_analysis *tm_analyze(const tm_model *m, const tm_catalog *cat, const tm_rules
     S_structure(a);
     S_entry_points(a);
     tm_iam_analyze(a);
-    (void)opts;
+    tm_secrets_analyze(a);
+    tm_libs_analyze(a);
+    tm_osv_analyze(a, opts, d);
 
     run_state st = {a, {0}};
     if (rs)
         for (size_t i = 0; i < rs->n_rules; i++)
             S_run_rule(&st, rs->rules[i]);
+    /* Native rules after the library; a library rule with the same id wins. */
+    size_t n_native = 0;
+    const tm_rule *native = tm_native_rules(&n_native);
+    for (size_t i = 0; i < n_native; i++)
+        if (!tm_ruleset_find(rs, native[i].id))
+            S_run_rule(&st, &native[i]);
     a->threats = (tm_threat **)tm_vec_finish(&st.threats, a->arena, &a->n_threats);
     if (a->n_threats > 1)
         qsort(a->threats, a->n_threats, sizeof *a->threats, S_threat_cmp);
