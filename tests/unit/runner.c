@@ -1,4 +1,4 @@
-/* The Check test runner: every suite_NAME found in tests/unit/*.c. */
+/* The Check test runner: every suite_NAME found in the tests/unit/ files. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
