@@ -181,6 +181,18 @@ static void S_push_unique(tm_vec *v, const char *s)
     tm_vec_push(v, (void *)s);
 }
 
+static void S_trust_facts(const tm_statement *st, const account_set *own, tm_identity_info *info)
+{
+    for (size_t p = 0; p < st->n_principals; p++) {
+        const char *pr = st->principals[p];
+        if ((S_is_star(pr) || strcmp(pr, "AWS:*") == 0) && !S_narrowed(st))
+            info->public_principal = true;
+        char acct[13];
+        if (S_account_of(pr, acct) && !S_has_account(own, acct))
+            info->cross_account = true;
+    }
+}
+
 void tm_iam_analyze(tm_analysis *a)
 {
     const tm_model *m = a->model;
@@ -211,6 +223,13 @@ void tm_iam_analyze(tm_analysis *a)
             const tm_statement *st = &id->statements[s];
             if (!st->allow)
                 continue;
+            /* A statement naming principals is the role's trust policy (who
+             * may assume it), not a permission of the role: sts:AssumeRole
+             * granted to lambda.amazonaws.com is not the role assuming "*". */
+            if (st->n_principals) {
+                S_trust_facts(st, &own, info);
+                continue;
+            }
             int any_resource = st->n_resources == 0 || S_any_star(st->resources, st->n_resources);
             for (size_t k = 0; k < st->n_actions; k++)
                 if (S_is_wildcard_action(st->actions[k])) {
@@ -229,14 +248,6 @@ void tm_iam_analyze(tm_analysis *a)
                         S_push_unique(&privesc, S_privesc[k]);
                 if (S_allows_action(st, "ses:SendEmail") || S_allows_action(st, "ses:SendRawEmail"))
                     info->ses_send_any = true;
-            }
-            for (size_t p = 0; p < st->n_principals; p++) {
-                const char *pr = st->principals[p];
-                if ((S_is_star(pr) || strcmp(pr, "AWS:*") == 0) && !S_narrowed(st))
-                    info->public_principal = true;
-                char acct[13];
-                if (S_account_of(pr, acct) && !S_has_account(&own, acct))
-                    info->cross_account = true;
             }
         }
         info->users = (const tm_element **)tm_vec_finish(&users, a->arena, &info->n_users);

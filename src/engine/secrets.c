@@ -289,8 +289,26 @@ static const char *const S_secret_names[] = {
     "access_key", "accesskey", "private_key", "client_secret", "credentials",
 };
 
+/* Last words that make a secret-sounding name point at a secret instead of
+ * holding one: PAYMENT_SECRET_ID, token_url, password_policy, secret_arn. */
+static const char *const S_not_secret_suffixes[] = {
+    "id", "ids", "arn", "name", "url", "uri", "path", "file", "ref", "type", "length", "policy",
+    "region", "endpoint", "prefix", "version", "count", "ttl", "expiry", "scanning", "manager",
+    "rotation", "header", "field", "param", "env",
+};
+
 static int S_secret_name(const char *k, size_t n)
 {
+    size_t last = n;
+    while (last > 0 && k[last - 1] != '_' && k[last - 1] != '-' && k[last - 1] != '.')
+        last--;
+    if (last > 0) {
+        size_t sl = n - last;
+        for (size_t i = 0; i < sizeof S_not_secret_suffixes / sizeof *S_not_secret_suffixes; i++)
+            if (strlen(S_not_secret_suffixes[i]) == sl &&
+                S_ci_find(k + last, sl, S_not_secret_suffixes[i]) == 0)
+                return 0;
+    }
     for (size_t i = 0; i < sizeof S_secret_names / sizeof *S_secret_names; i++)
         if (S_ci_find(k, n, S_secret_names[i]) >= 0)
             return 1;
@@ -321,10 +339,13 @@ static int S_is_reference(const char *v, size_t n)
 /* Values that are not secrets even under a secret's name. */
 static int S_is_placeholder(const char *v, size_t n)
 {
-    static const char *const words[] = {"true", "false", "null", "none", "nil", "yes", "no",
-                                        "required", "optional", "string", "redacted", "changeme",
-                                        "xxx", "xxxx", "****", "..."};
-    if (n < 4)
+    static const char *const words[] = {"true",     "false",    "null",     "none",
+                                        "required", "optional", "string",   "redacted",
+                                        "changeme", "password", "secret",   "read",
+                                        "write",    "read-all", "write-all", "disabled",
+                                        "enabled",  "example",  "placeholder"};
+    /* Shorter values are flags and words ("yes", "write"), not credentials. */
+    if (n < 6)
         return 1;
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (strlen(words[i]) == n && S_ci_find(v, n, words[i]) == 0)
