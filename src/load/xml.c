@@ -304,6 +304,18 @@ static tm_node *S_map(S_xml *x, const xmlNode *e, const S_tag *tag, size_t depth
             goto fail;
     }
 
+    /* The element's own text becomes the key "text", after the children;
+     * its position is taken now, while the scan is still before them. */
+    tm_node *tn = NULL;
+    size_t tlen;
+    const char *text = S_text(x, e, &tlen);
+    if (tlen) {
+        uint32_t tl, tc;
+        S_text_pos(x, tag, &tl, &tc);
+        if (!(tn = S_text_node(x, text, tlen, tl, tc)))
+            goto fail;
+    }
+
     for (const xmlNode *c = e->children; c; c = c->next) {
         if (!S_is_element(c))
             continue;
@@ -352,15 +364,8 @@ static tm_node *S_map(S_xml *x, const xmlNode *e, const S_tag *tag, size_t depth
         tm_node_list_push(x->r.arena, list, item);
     }
 
-    size_t tlen;
-    const char *text = S_text(x, e, &tlen);
-    if (tlen) {
-        uint32_t tl, tc;
-        S_text_pos(x, tag, &tl, &tc);
-        tm_node *tn = S_text_node(x, text, tlen, tl, tc);
-        if (!tn || tm_reader_put(&x->r, map, &index, "text", tl, tc, tn) < 0)
-            goto fail;
-    }
+    if (tn && tm_reader_put(&x->r, map, &index, "text", tn->line, tn->col, tn) < 0)
+        goto fail;
     tm_map_free(index);
     return map;
 fail:
