@@ -356,12 +356,13 @@ int tm_glob_match(const char *p, const char *s)
 {
     const char *star = NULL, *ss = NULL;
     while (*s) {
-        if (*p == '?' || *p == *s) {
-            p++;
-            s++;
-        } else if (*p == '*') {
+        /* '*' first: a '*' in the text (an IAM action "s3:*") must not eat the pattern's star */
+        if (*p == '*') {
             star = p++;
             ss = s;
+        } else if (*p == '?' || *p == *s) {
+            p++;
+            s++;
         } else if (star) {
             p = star + 1;
             s = ++ss;
