@@ -600,6 +600,177 @@ START_TEST(threats_schema_checks_threats_json)
 }
 END_TEST
 
+/* ------------------------------------------- props.md against the examples */
+
+/* One row of share/stridec/doc/props.md: a prop of an element type (or of
+ * flows: type "flow"), its type and, for enums, the allowed values. */
+typedef struct {
+    const char *type, *prop, *kind;
+    const char **values;
+    size_t n_values;
+} S_propdoc;
+
+/* Trimmed copy of s[0..n) into the arena. */
+static const char *S_trim(tm_arena *a, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return tm_arena_strndup(a, s, n);
+}
+
+/* The `quoted` words of a table cell. */
+static const char **S_ticked(tm_arena *a, const char *cell, size_t *n)
+{
+    tm_vec v = {0};
+    for (const char *p = strchr(cell, '`'); p; p = strchr(p, '`')) {
+        const char *e = strchr(p + 1, '`');
+        if (!e)
+            break;
+        tm_vec_push(&v, tm_arena_strndup(a, p + 1, (size_t)(e - p - 1)));
+        p = e + 1;
+    }
+    return (const char **)tm_vec_finish(&v, a, n);
+}
+
+/* Parse the tables: a "## aws.s3" (or "## ci.jenkins and ci.github-actions",
+ * "## Flows") heading names the types its table's rows belong to. */
+static S_propdoc *S_parse_props_doc(tm_arena *a, const char *text, size_t *n_out)
+{
+    tm_vec rows = {0};
+    const char *types[4];
+    size_t n_types = 0;
+    for (const char *line = text; *line;) {
+        const char *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) : strlen(line);
+        const char *l = tm_arena_strndup(a, line, len);
+        if (strncmp(l, "## ", 3) == 0) {
+            n_types = 0;
+            char *copy = tm_arena_strdup(a, l + 3);
+            for (char *save = NULL, *w = strtok_r(copy, " ", &save); w && n_types < 4;
+                 w = strtok_r(NULL, " ", &save)) {
+                if (strcmp(w, "Flows") == 0)
+                    types[n_types++] = "flow";
+                else if (strchr(w, '.') && strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789.-") == strlen(w))
+                    types[n_types++] = w;
+            }
+        } else if (strncmp(l, "| `", 3) == 0 && n_types > 0) {
+            /* | `prop` | type | values | absent | used by | */
+            const char *cells[4];
+            size_t lens[4], k = 0;
+            const char *p = l + 1;
+            while (k < 4) {
+                const char *bar = strchr(p, '|');
+                if (!bar)
+                    break;
+                cells[k] = p;
+                lens[k++] = (size_t)(bar - p);
+                p = bar + 1;
+            }
+            ck_assert_msg(k == 4, "props.md: short table row: %s", l);
+            size_t nt;
+            const char **name = S_ticked(a, S_trim(a, cells[0], lens[0]), &nt);
+            ck_assert_msg(nt == 1, "props.md: row without one `prop`: %s", l);
+            for (size_t t = 0; t < n_types; t++) {
+                S_propdoc *r = tm_arena_alloc(a, sizeof *r);
+                r->type = types[t];
+                r->prop = name[0];
+                r->kind = S_trim(a, cells[1], lens[1]);
+                r->values = S_ticked(a, S_trim(a, cells[2], lens[2]), &r->n_values);
+                tm_vec_push(&rows, r);
+            }
+        }
+        line = eol ? eol + 1 : line + len;
+    }
+    size_t n;
+    S_propdoc **ptrs = (S_propdoc **)tm_vec_finish(&rows, a, &n);
+    S_propdoc *out = tm_arena_array(a, n ? n : 1, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        out[i] = *ptrs[i];
+    *n_out = n;
+    return out;
+}
+
+/* Check one props map of `type` against the documented rows. */
+static void S_check_props(const S_propdoc *doc, size_t n_doc, const char *type, const tm_node *props,
+                          const char *where)
+{
+    for (size_t i = 0; i < props->n; i++) {
+        const char *key = props->pairs[i].key;
+        const tm_node *v = props->pairs[i].value;
+        const S_propdoc *r = NULL;
+        for (size_t j = 0; j < n_doc && !r; j++)
+            if (strcmp(doc[j].type, type) == 0 && strcmp(doc[j].prop, key) == 0)
+                r = &doc[j];
+        ck_assert_msg(r != NULL, "%s: prop '%s' of a %s is not in props.md", where, key, type);
+        int ok;
+        if (strcmp(r->kind, "bool") == 0)
+            ok = v->kind == TM_NODE_SCALAR && v->stype == TM_SCALAR_BOOL;
+        else if (strcmp(r->kind, "int") == 0)
+            ok = v->kind == TM_NODE_SCALAR && v->stype == TM_SCALAR_INT;
+        else if (strcmp(r->kind, "string") == 0)
+            ok = v->kind == TM_NODE_SCALAR && v->stype == TM_SCALAR_STRING;
+        else if (strcmp(r->kind, "list") == 0) {
+            ok = v->kind == TM_NODE_LIST;
+            for (size_t k = 0; ok && k < v->n; k++)
+                ok = v->items[k]->kind == TM_NODE_SCALAR && v->items[k]->stype == TM_SCALAR_STRING;
+        } else if (strcmp(r->kind, "enum") == 0) {
+            ok = 0;
+            for (size_t k = 0; v->kind == TM_NODE_SCALAR && k < r->n_values && !ok; k++)
+                ok = v->stype == TM_SCALAR_STRING && strcmp(v->text, r->values[k]) == 0;
+        } else {
+            ck_abort_msg("props.md: prop '%s' has unknown type '%s'", key, r->kind);
+        }
+        ck_assert_msg(ok, "%s: prop %s = %s is not a %s of props.md", where, key,
+                      v->kind == TM_NODE_SCALAR ? v->text : tm_node_kind_name(v), r->kind);
+    }
+}
+
+START_TEST(example_models_use_documented_props)
+{
+    tm_arena *a = tm_arena_new();
+    char *md = tu_slurp(tu_path("share/stridec/doc/props.md"), NULL);
+    ck_assert_ptr_nonnull(md);
+    size_t n_doc;
+    S_propdoc *doc = S_parse_props_doc(a, md, &n_doc);
+    free(md);
+    ck_assert_uint_ge(n_doc, 100);
+    /* the parser sees shared headings: both CI types carry stores_credentials */
+    size_t ci = 0;
+    for (size_t i = 0; i < n_doc; i++)
+        if (strcmp(doc[i].prop, "stores_credentials") == 0)
+            ci++;
+    ck_assert_uint_eq(ci, 2);
+
+    glob_t g;
+    ck_assert_int_eq(glob(tu_path("models/*.[jy][sa]*"), 0, NULL, &g), 0);
+    size_t checked = 0;
+    for (size_t f = 0; f < g.gl_pathc; f++) {
+        char *problem;
+        tm_node *m = S_file_tree(a, g.gl_pathv[f], &problem);
+        ck_assert_msg(m != NULL, "%s: %s", g.gl_pathv[f], problem);
+        const tm_node *els = tm_node_get(m, "elements");
+        for (size_t i = 0; els && i < els->n; i++) {
+            const tm_node *props = tm_node_get(els->items[i], "props");
+            const tm_node *type = tm_node_get(els->items[i], "type");
+            if (props && type)
+                S_check_props(doc, n_doc, type->text, props, g.gl_pathv[f]);
+        }
+        const tm_node *flows = tm_node_get(m, "flows");
+        for (size_t i = 0; flows && i < flows->n; i++) {
+            const tm_node *props = tm_node_get(flows->items[i], "props");
+            if (props)
+                S_check_props(doc, n_doc, "flow", props, g.gl_pathv[f]);
+        }
+        checked++;
+    }
+    globfree(&g);
+    ck_assert_uint_ge(checked, 4);
+    tm_arena_free(a);
+}
+END_TEST
+
 Suite *suite_schemas(void)
 {
     Suite *s = suite_create("schemas");
@@ -626,6 +797,7 @@ Suite *suite_schemas(void)
     tcase_add_test(m, yaml_models_typed_like_json);
     tcase_add_test(m, xsd_rejects_invalid_models);
     tcase_add_test(m, threats_schema_checks_threats_json);
+    tcase_add_test(m, example_models_use_documented_props);
     suite_add_tcase(s, m);
     return s;
 }
