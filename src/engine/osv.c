@@ -55,8 +55,10 @@ int tm_version_pinned(const char *v)
     int dots = 0;
     while (isdigit((unsigned char)*p) || *p == '.') {
         if (*p == '.') {
-            if (!isdigit((unsigned char)p[1]))
+            if (!p[1] || strchr("xX*", p[1]))
                 return 0; /* "1." or "1.x" or "1.*" */
+            if (!isdigit((unsigned char)p[1]))
+                break; /* a suffix: "1.0.post1" */
             dots++;
         }
         p++;
