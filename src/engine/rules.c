@@ -16,6 +16,7 @@
 #include "engine/analysis_impl.h"
 #include "engine/docval.h"
 #include "engine/expr.h"
+#include "engine/rules.h"
 #include "stridec/doc.h"
 #include "stridec/embedded.h"
 
@@ -488,6 +489,16 @@ static int S_add_tree(tm_ruleset *rs, const tm_node *root, bool builtin, tm_diag
 int tm_ruleset_add_file(tm_ruleset *rs, const char *path, tm_diags *d)
 {
     const tm_node *root = tm_read_file_tree(rs->arena, path, NULL, d);
+    if (!root)
+        return -1;
+    return S_add_tree(rs, root, false, d);
+}
+
+int tm_ruleset_add_text(tm_ruleset *rs, const char *name, const char *text, size_t len,
+                        tm_diags *d)
+{
+    tm_syntax syn = tm_syntax_guess(name, text, len);
+    const tm_node *root = tm_read_text_tree(rs->arena, name, syn, text, len, NULL, d);
     if (!root)
         return -1;
     return S_add_tree(rs, root, false, d);
