@@ -159,10 +159,29 @@ static const char *S_got(const tm_node *n)
     return "a string";
 }
 
+/* The candidate `word` most likely meant: the only one it abbreviates
+ * ('prot' -> 'protocol'), else the closest by edit distance, else NULL. */
+static const char *S_suggest(const char *word, const char *const *cands, size_t n)
+{
+    size_t len = strlen(word), hits = 0;
+    const char *hit = NULL;
+    if (len >= 3) {
+        for (size_t i = 0; i < n; i++) {
+            if (strncmp(cands[i], word, len) == 0) {
+                hit = cands[i];
+                hits++;
+            }
+        }
+        if (hits == 1)
+            return hit;
+    }
+    return tm_did_you_mean(word, cands, n);
+}
+
 /* " (did you mean 'x'?)" or "; expected one of: a, b, c" into a tmp string. */
 static const char *S_hint(S_ctx *c, const char *word, const char *const *cands, size_t n)
 {
-    const char *dym = tm_did_you_mean(word, cands, n);
+    const char *dym = S_suggest(word, cands, n);
     if (dym)
         return tm_arena_printf(c->tmp, " (did you mean '%s'?)", dym);
     tm_buf b;
@@ -672,7 +691,7 @@ static void S_build_element(S_ctx *c, const tm_node *map)
         if (!e->type_known && !e->kind_given && !kind_bad) {
             size_t n;
             const char *const *names = tm_builtin_type_names(&n);
-            const char *dym = tm_did_you_mean(e->type, names, n);
+            const char *dym = S_suggest(e->type, names, n);
             e->kind = TM_KIND_PROCESS;
             if (dym)
                 S_warn(c, "unknown-type", S_loc(c, type_pair->value),
@@ -1221,6 +1240,13 @@ static void S_include(S_ctx *c, const char *including, const char *path, tm_loc 
     if (c->depth > TM_MAX_INCLUDE_DEPTH) {
         S_err(c, "include", loc, "includes are nested deeper than %d files",
               (int)TM_MAX_INCLUDE_DEPTH);
+        free(real);
+        return;
+    }
+    /* Only regular files: opening a FIFO or a device would block or never end. */
+    struct stat st;
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        S_err(c, "include", loc, "cannot include '%s': not a regular file", path);
         free(real);
         return;
     }

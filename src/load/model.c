@@ -149,41 +149,88 @@ const char *tm_ref_kind_name(tm_ref_kind k)
 
 /* ------------------------------------------------------ built-in types */
 
-/* The element types MODEL.md names, with the DFD shape each one has.
- * Queues, topics' persistence aside, are drawn as stores when they hold
- * data at rest (SQS, Kinesis); services that act on requests (SES, SNS
- * fan-out, API Gateway) are processes. Sorted by name. */
+/* The element types of MODEL.md and share/stridec/types.yaml, with the DFD
+ * shape each one has (test_build.c checks that the two agree). Queues and
+ * streams hold data at rest and are stores (SQS, Kinesis); services that act
+ * on requests (SES, SNS fan-out, API Gateway) are processes. Sorted by name. */
 typedef struct {
     const char *type;
     tm_kind kind;
 } S_type_kind;
 
 static const S_type_kind S_types[] = {
-    {"aws.apigateway", TM_KIND_PROCESS},    {"aws.cloudfront", TM_KIND_PROCESS},
-    {"aws.cloudtrail", TM_KIND_STORE},      {"aws.cloudwatch", TM_KIND_STORE},
-    {"aws.cognito", TM_KIND_PROCESS},       {"aws.dynamodb", TM_KIND_STORE},
-    {"aws.ec2", TM_KIND_PROCESS},           {"aws.ecs", TM_KIND_PROCESS},
-    {"aws.eventbridge", TM_KIND_PROCESS},   {"aws.kinesis", TM_KIND_STORE},
-    {"aws.kms", TM_KIND_STORE},             {"aws.lambda", TM_KIND_PROCESS},
-    {"aws.rds", TM_KIND_STORE},             {"aws.s3", TM_KIND_STORE},
-    {"aws.secretsmanager", TM_KIND_STORE},  {"aws.ses", TM_KIND_PROCESS},
-    {"aws.sns", TM_KIND_PROCESS},           {"aws.sqs", TM_KIND_STORE},
-    {"aws.stepfunctions", TM_KIND_PROCESS}, {"browser", TM_KIND_EXTERNAL},
-    {"ci.github-actions", TM_KIND_PROCESS}, {"ci.jenkins", TM_KIND_PROCESS},
-    {"generic.external", TM_KIND_EXTERNAL}, {"generic.process", TM_KIND_PROCESS},
-    {"generic.store", TM_KIND_STORE},       {"mobile-app", TM_KIND_EXTERNAL},
-    {"scm.github", TM_KIND_EXTERNAL},       {"third-party.api", TM_KIND_EXTERNAL},
+    {"aws.apigateway", TM_KIND_PROCESS},
+    {"aws.cloudformation", TM_KIND_PROCESS},
+    {"aws.cloudfront", TM_KIND_PROCESS},
+    {"aws.cloudtrail", TM_KIND_STORE},
+    {"aws.cloudwatch", TM_KIND_STORE},
+    {"aws.codebuild", TM_KIND_PROCESS},
+    {"aws.codepipeline", TM_KIND_PROCESS},
+    {"aws.cognito", TM_KIND_PROCESS},
+    {"aws.dynamodb", TM_KIND_STORE},
+    {"aws.ec2", TM_KIND_PROCESS},
+    {"aws.ecs", TM_KIND_PROCESS},
+    {"aws.eventbridge", TM_KIND_PROCESS},
+    {"aws.iam", TM_KIND_PROCESS},
+    {"aws.kinesis", TM_KIND_STORE},
+    {"aws.kms", TM_KIND_STORE},
+    {"aws.lambda", TM_KIND_PROCESS},
+    {"aws.rds", TM_KIND_STORE},
+    {"aws.s3", TM_KIND_STORE},
+    {"aws.schedule", TM_KIND_PROCESS},
+    {"aws.secretsmanager", TM_KIND_STORE},
+    {"aws.ses", TM_KIND_PROCESS},
+    {"aws.sns", TM_KIND_PROCESS},
+    {"aws.sqs", TM_KIND_STORE},
+    {"aws.stepfunctions", TM_KIND_PROCESS},
+    {"browser", TM_KIND_EXTERNAL},
+    {"ci.github-actions", TM_KIND_PROCESS},
+    {"ci.jenkins", TM_KIND_PROCESS},
+    {"generic.external", TM_KIND_EXTERNAL},
+    {"generic.process", TM_KIND_PROCESS},
+    {"generic.store", TM_KIND_STORE},
+    {"mobile-app", TM_KIND_EXTERNAL},
+    {"saas", TM_KIND_EXTERNAL},
+    {"scm.github", TM_KIND_EXTERNAL},
+    {"third-party.api", TM_KIND_EXTERNAL},
     {"user", TM_KIND_EXTERNAL},
 };
 
 static const char *const S_type_names[] = {
-    "aws.apigateway", "aws.cloudfront",    "aws.cloudtrail",   "aws.cloudwatch",
-    "aws.cognito",    "aws.dynamodb",      "aws.ec2",          "aws.ecs",
-    "aws.eventbridge", "aws.kinesis",      "aws.kms",          "aws.lambda",
-    "aws.rds",        "aws.s3",            "aws.secretsmanager", "aws.ses",
-    "aws.sns",        "aws.sqs",           "aws.stepfunctions", "browser",
-    "ci.github-actions", "ci.jenkins",     "generic.external", "generic.process",
-    "generic.store",  "mobile-app",        "scm.github",       "third-party.api",
+    "aws.apigateway",
+    "aws.cloudformation",
+    "aws.cloudfront",
+    "aws.cloudtrail",
+    "aws.cloudwatch",
+    "aws.codebuild",
+    "aws.codepipeline",
+    "aws.cognito",
+    "aws.dynamodb",
+    "aws.ec2",
+    "aws.ecs",
+    "aws.eventbridge",
+    "aws.iam",
+    "aws.kinesis",
+    "aws.kms",
+    "aws.lambda",
+    "aws.rds",
+    "aws.s3",
+    "aws.schedule",
+    "aws.secretsmanager",
+    "aws.ses",
+    "aws.sns",
+    "aws.sqs",
+    "aws.stepfunctions",
+    "browser",
+    "ci.github-actions",
+    "ci.jenkins",
+    "generic.external",
+    "generic.process",
+    "generic.store",
+    "mobile-app",
+    "saas",
+    "scm.github",
+    "third-party.api",
     "user",
 };
 

@@ -319,6 +319,45 @@ START_TEST(kind_is_derived_from_type)
 }
 END_TEST
 
+/* Until the catalogue replaces it, the built-in table must agree with it
+ * both ways: a type added to share/stridec/types.yaml fails here, naming
+ * the line to add to src/load/model.c. */
+START_TEST(builtin_kinds_agree_with_the_catalogue)
+{
+    tm_diags *d = tm_diags_new();
+    tm_arena *a = tm_arena_new();
+    tm_node *root = tm_read_file_tree(a, tu_path("share/stridec/types.yaml"), NULL, d);
+    ck_assert_ptr_nonnull(root);
+    const tm_node *types = tm_node_get(root, "types");
+    ck_assert_ptr_nonnull(types);
+    ck_assert_uint_gt(types->n, 20);
+    tm_map *seen = tm_map_new(types->n);
+    int ok = 1;
+    for (size_t i = 0; i < types->n; i++) {
+        const char *name = tm_node_get(types->items[i], "name")->text;
+        const char *kind = tm_node_get(types->items[i], "kind")->text;
+        tm_map_put(seen, name, (void *)kind);
+        tm_kind k;
+        if (!tm_builtin_type_kind(name, &k) || strcmp(tm_kind_name(k), kind) != 0) {
+            fprintf(stderr, "built-in type table: want {\"%s\", TM_KIND_%s}\n", name, kind);
+            ok = 0;
+        }
+    }
+    size_t n_names;
+    const char *const *names = tm_builtin_type_names(&n_names);
+    for (size_t i = 0; i < n_names; i++) {
+        if (!tm_map_get(seen, names[i])) {
+            fprintf(stderr, "built-in type table: %s is not in the catalogue\n", names[i]);
+            ok = 0;
+        }
+    }
+    tm_map_free(seen);
+    tm_arena_free(a);
+    tm_diags_free(d);
+    ck_assert_msg(ok, "the built-in type table and share/stridec/types.yaml differ (see stderr)");
+}
+END_TEST
+
 START_TEST(flow_ids_are_generated_in_file_order)
 {
     tm_diags *d;
@@ -723,6 +762,7 @@ Suite *suite_build(void)
     tcase_add_test(tc, every_key_lands_in_its_field);
     tcase_add_test(tc, boundary_containment_follows_parents);
     tcase_add_test(tc, kind_is_derived_from_type);
+    tcase_add_test(tc, builtin_kinds_agree_with_the_catalogue);
     tcase_add_test(tc, flow_ids_are_generated_in_file_order);
     tcase_add_test(tc, includes_are_merged_after_the_includer);
     tcase_add_test(tc, include_errors_name_the_included_file);
