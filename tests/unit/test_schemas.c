@@ -771,6 +771,164 @@ START_TEST(example_models_use_documented_props)
 }
 END_TEST
 
+/* -------------------------------------- reports of the examples, end to end */
+
+/* Run `stridec report MODEL -f json -o DIR` and parse DIR/threats.json into `a`. */
+static tm_node *S_report_json(tm_arena *a, const char *model, const char *dir)
+{
+    const char *args[] = {"report", model, "-f", "json", "-o", dir, NULL};
+    tu_result r = tu_run(args);
+    ck_assert_msg(r.status == 0, "stridec report %s: status %d\n%s", model, r.status, r.err);
+    tu_result_free(&r);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/threats.json", dir);
+    char *problem;
+    tm_node *t = S_file_tree(a, path, &problem);
+    ck_assert_msg(t != NULL, "%s: %s", path, problem);
+    return t;
+}
+
+/* The status of threat `id` in a threats.json tree, or NULL when absent. */
+static const char *S_threat_status(const tm_node *report, const char *id)
+{
+    const tm_node *list = tm_node_get(report, "threats");
+    for (size_t i = 0; list && i < list->n; i++) {
+        const tm_node *tid = tm_node_get(list->items[i], "id");
+        if (tid && strcmp(tid->text, id) == 0) {
+            const tm_node *st = tm_node_get(list->items[i], "status");
+            return st ? st->text : "";
+        }
+    }
+    return NULL;
+}
+
+START_TEST(example_reports_match_threats_schema)
+{
+    static const char *const models[] = {
+        "models/serverless-webapp.yaml", "models/serverless-webapp.json",
+        "models/serverless-webapp.xml",  "models/minimal.yaml",
+        "tests/models/hostile.yaml",
+    };
+    tm_arena *a = tm_arena_new();
+    tm_node *schema = S_schema(a, THREATS_SCHEMA);
+    char *dir = tu_tmpdir();
+    tm_node *reports[3] = {NULL, NULL, NULL};
+    for (size_t i = 0; i < sizeof models / sizeof models[0]; i++) {
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%zu", dir, i);
+        tm_node *rep = S_report_json(a, models[i], sub);
+        tm_buf errs;
+        tm_buf_init(&errs, 0);
+        int n = tu_schema_validate(schema, rep, &errs);
+        ck_assert_msg(n == 0, "threats.json of %s: %d violations:\n%s", models[i], n,
+                      errs.data ? errs.data : "");
+        tm_buf_free(&errs);
+        const tm_node *threats = tm_node_get(rep, "threats");
+        ck_assert_msg(threats && threats->n > 0, "%s: no threats", models[i]);
+        if (i < 3)
+            reports[i] = rep;
+    }
+    /* The three syntaxes of the main example are one model: same threats, same
+     * order, same severities and statuses (only source positions differ). */
+    const tm_node *t0 = tm_node_get(reports[0], "threats");
+    for (size_t k = 1; k < 3; k++) {
+        const tm_node *tk = tm_node_get(reports[k], "threats");
+        ck_assert_uint_eq(tk->n, t0->n);
+        for (size_t i = 0; i < t0->n; i++) {
+            static const char *const keys[] = {"id", "severity", "status", "title"};
+            for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+                const tm_node *x = tm_node_get(t0->items[i], keys[j]);
+                const tm_node *y = tm_node_get(tk->items[i], keys[j]);
+                ck_assert_msg(x && y && strcmp(x->text, y->text) == 0,
+                              "%s: threat %zu differs in %s: %s vs %s", models[k], i, keys[j],
+                              x ? x->text : "-", y ? y->text : "-");
+            }
+        }
+    }
+    tu_rmtree(dir);
+    free(dir);
+    tm_arena_free(a);
+}
+END_TEST
+
+/* The weaknesses planted in models/serverless-webapp.yaml (its header, W01..W25)
+ * are found, review decisions apply, and the elements written to be secure
+ * stay quiet. Rule ids are those of share/stridec/rules/. */
+START_TEST(example_planted_weaknesses_are_found)
+{
+    static const char *const found[][2] = {
+        {"S3-PUBLIC-ACL@web-bucket", "accepted"},          /* W01 */
+        {"S3-WEBSITE-HTTP@web-bucket", "open"},
+        {"S3-POLICY-PUBLIC@uploads-bucket", "open"},       /* W02 */
+        {"S3-CORS-WRITE-ANY@uploads-bucket", "open"},
+        {"S3-NO-VERSIONING@uploads-bucket", "open"},
+        {"EVENT-INJECTION-S3@upload-event", "open"},       /* W03 */
+        {"S3-WRITE-TO-PUBLIC@admin-export-put", "open"},   /* W04 */
+        {"APIGW-METHOD-NOAUTH@webhook-api", "open"},       /* W05 */
+        {"APIGW-OLD-TLS@webhook-api", "open"},
+        {"APIGW-RESPOLICY-OPEN@webhook-api", "open"},
+        {"APIGW-WEBHOOK-UNSIGNED@payment-webhook", "open"},
+        {"APIGW-NO-WAF@api", "in-progress"},               /* W06 */
+        {"APIGW-STAGE-DATA-LEAK@api", "open"},
+        {"COGNITO-NO-MFA@cognito", "open"},                /* W07 */
+        {"COGNITO-GUEST@cognito", "open"},
+        {"COGNITO-WEAK-PASSWORD@cognito", "open"},
+        {"LAMBDA-OLD-RUNTIME@upload-fn", "open"},          /* W08 */
+        {"LAMBDA-PERM-NO-SOURCE@upload-fn", "open"},
+        {"LAMBDA-THIRD-PARTY-LAYER@process-upload-fn", "open"}, /* W09 */
+        {"LAMBDA-ENV-SECRETS@payment-fn", "open"},         /* W10 */
+        {"EVENT-INJECTION-EMAIL@ses-invoke-email-in", "open"}, /* W12 */
+        {"LAMBDA-NO-LOGGING@email-in-fn", "open"},
+        {"LAMBDA-URL-NOAUTH@admin-fn", "open"},            /* W13 */
+        {"LAMBDA-PERM-PUBLIC@admin-fn", "open"},
+        {"SQS-NO-SSE@order-queue", "open"},                /* W14 */
+        {"SQS-NO-DLQ@order-queue", "open"},
+        {"SNS-HTTP-SUB@notify-topic", "open"},             /* W15 */
+        {"DDB-NO-PITR@orders-table", "open"},              /* W16 */
+        {"SES-NO-TLS@ses", "open"},                        /* W17 */
+        {"KMS-NO-ROTATION@kms-key", "open"},               /* W18 */
+        {"CT-NO-DATA-EVENTS@cloudtrail", "open"},          /* W19 */
+        {"IAM-SHARED-ROLE@shared-role", "open"},           /* W20 */
+        {"SES-SEND-ANY@worker-role", "open"},
+        {"IAM-PRIVESC@jenkins-deployer", "open"},
+        {"CICD-STORED-CREDENTIALS@jenkins", "open"},       /* W21 */
+        {"SCM-NO-SECRET-SCANNING@github-repo", "open"},    /* W22 */
+        {"CICD-SECRET-CLOUD-KEY@jenkinsfile", "open"},     /* W23 */
+        {"CICD-SECRET-IN-ARTIFACT@serverless-config", "open"},
+        {"CICD-SECRET-IN-ARTIFACT@site-config", "open"},
+        {"SUPPLY-UNPINNED-ARTIFACT@lib-lodash", "open"},   /* W24 */
+        {"ARTIFACT-NO-OWNER@jenkinsfile", "open"},
+        {"CICD-LONG-LIVED-CREDENTIAL@jenkins-access-key", "open"},
+        {"SCOPE-FLOW-OUT-SENSITIVE@worker-analytics", "open"}, /* W25 */
+        {"SCOPE-OUT-SENSITIVE@analytics", "false-positive"},
+        {"STRIDE-PROC-I@orders-fn", "mitigated"},
+    };
+    static const char *const quiet[] = {
+        "S3-PAB-OFF@mail-bucket",      "S3-NO-TLS-POLICY@mail-bucket", "S3-NO-CMK@mail-bucket",
+        "S3-POLICY-PUBLIC@mail-bucket", "LAMBDA-NO-DLQ@orders-fn",     "LAMBDA-OLD-RUNTIME@orders-fn",
+        "LAMBDA-ENV-NOKMS@orders-fn",  "LAMBDA-NO-CODE-SIGNING@orders-fn",
+        "APIGW-METHOD-NOAUTH@api",     "APIGW-OLD-TLS@api",            "APIGW-NO-THROTTLE@api",
+        "CICD-STORED-CREDENTIALS@github-actions", "CICD-SECRET-IN-ARTIFACT@gha-deploy",
+        "CICD-SECRET-CLOUD-KEY@gha-deploy",
+    };
+    tm_arena *a = tm_arena_new();
+    char *dir = tu_tmpdir();
+    tm_node *rep = S_report_json(a, "models/serverless-webapp.yaml", dir);
+    for (size_t i = 0; i < sizeof found / sizeof found[0]; i++) {
+        const char *st = S_threat_status(rep, found[i][0]);
+        ck_assert_msg(st != NULL, "planted weakness not reported: %s", found[i][0]);
+        ck_assert_msg(strcmp(st, found[i][1]) == 0, "%s: status %s, expected %s", found[i][0], st,
+                      found[i][1]);
+    }
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+        ck_assert_msg(S_threat_status(rep, quiet[i]) == NULL, "secure element reported: %s",
+                      quiet[i]);
+    tu_rmtree(dir);
+    free(dir);
+    tm_arena_free(a);
+}
+END_TEST
+
 Suite *suite_schemas(void)
 {
     Suite *s = suite_create("schemas");
@@ -798,6 +956,8 @@ Suite *suite_schemas(void)
     tcase_add_test(m, xsd_rejects_invalid_models);
     tcase_add_test(m, threats_schema_checks_threats_json);
     tcase_add_test(m, example_models_use_documented_props);
+    tcase_add_test(m, example_reports_match_threats_schema);
+    tcase_add_test(m, example_planted_weaknesses_are_found);
     suite_add_tcase(s, m);
     return s;
 }
