@@ -81,8 +81,11 @@ static void S_show(const tm_rule *r)
     putchar('\n');
     printf("%-13s%s\n", "likelihood:", tm_likelihood_name(r->likelihood));
     printf("%-13s%s\n", "impact:", tm_impact_name(r->impact));
-    printf("%-13s%s (raised one level for confidential data, two for restricted)\n",
-           "severity:", tm_severity_name(tm_score(r->likelihood, r->impact, TM_CLASS_NONE)));
+    /* Artifact and model threats carry no data, so they are never raised. */
+    int raised = r->applies_to != TM_APPLIES_ARTIFACT && r->applies_to != TM_APPLIES_MODEL;
+    printf("%-13s%s%s\n", "severity:",
+           tm_severity_name(tm_score(r->likelihood, r->impact, TM_CLASS_NONE)),
+           raised ? " (raised one level for confidential data, two for restricted)" : "");
     S_field("when:", r->when_text);
     if (r->description)
         S_field("description:", r->description);
