@@ -2236,13 +2236,20 @@ static S_val S_eval(const S_node *n, const S_env *env)
     return v;
 }
 
+static const tm_eval_ctx S_no_subjects; /* all NULL: every subject is null */
+
+static void S_env_init(S_env *env, const tm_eval_ctx *ctx)
+{
+    memset(env, 0, sizeof *env);
+    env->ctx = ctx ? ctx : &S_no_subjects;
+}
+
 int tm_expr_eval(const tm_expr *e, const tm_eval_ctx *ctx)
 {
     if (!e)
         return 1; /* a rule without a condition always applies */
     S_env env;
-    memset(&env, 0, sizeof env);
-    env.ctx = ctx;
+    S_env_init(&env, ctx);
     S_val v = S_eval(e->root, &env);
     return S_truth(&v);
 }
@@ -2382,8 +2389,7 @@ void tm_expr_render(const tm_expr *e, const tm_eval_ctx *ctx, tm_buf *out)
     if (!e)
         return;
     S_env env;
-    memset(&env, 0, sizeof env);
-    env.ctx = ctx;
+    S_env_init(&env, ctx);
     S_val v = S_eval(e->root, &env);
     S_render(&v, out);
 }
@@ -2472,8 +2478,7 @@ const char *tm_expr_expand(tm_arena *arena, const char *tmpl, tm_applies kind,
         S_node *root = S_parse_range(scratch, tmpl, i + 1, close, kind, NULL, d, M_PLACEHOLDER);
         if (root) {
             S_env env;
-            memset(&env, 0, sizeof env);
-            env.ctx = ctx;
+            S_env_init(&env, ctx);
             S_val v = S_eval(root, &env);
             S_render(&v, &out);
         } else {

@@ -1044,6 +1044,10 @@ START_TEST(eval_is_deterministic)
      * and untraced; bucket: a store */
     ck_assert_str_eq(r1.data, "01011");
     ck_assert_int_eq(tm_expr_eval(NULL, NULL), 1); /* no condition: always applies */
+    /* no subjects at all: every subject is null */
+    ck_assert_int_eq(tm_expr_eval(a, NULL), 0);
+    ck_assert_int_eq(tm_expr_eval(S_parse_ok(f, E, "!has(element) && !has(model.elements)", 0), NULL), 1);
+    ck_assert_str_eq(tm_expr_expand(f->ar, "[{element.name}]", E, NULL), "[unknown]");
     tm_buf_free(&r1);
     tm_buf_free(&r2);
     S_fixture_free(f);
