@@ -440,6 +440,8 @@ START_TEST(baseline_fires_where_conditions_hold)
                           "STRIDE-PROC-SUPPLY@fn\n"
                           "STRIDE-PROC-T@fn\n"
                           "STRIDE-STORE-D@bucket\n"
+                          "STRIDE-STORE-D@cache\n"
+                          "STRIDE-STORE-I-UNCLASSIFIED@cache\n"
                           "STRIDE-STORE-I@bucket\n"
                           "STRIDE-STORE-I@table\n"
                           "STRIDE-STORE-R@bucket\n"
