@@ -1054,6 +1054,60 @@ START_TEST(eval_is_deterministic)
 }
 END_TEST
 
+/* share/stridec/doc/conditions.md documents exactly the fields the checker
+ * knows: every documented field parses, and the count matches the table in
+ * expr.c (107 fields: a new field must be documented). */
+START_TEST(documented_fields_exist)
+{
+    static const struct {
+        const char *heading, *prefix;
+        tm_applies kind;
+    } sections[] = {
+        {"### element", "element.", TM_APPLIES_ELEMENT},
+        {"### flow", "flow.", TM_APPLIES_FLOW},
+        {"### boundary", "boundary.", TM_APPLIES_BOUNDARY},
+        {"### identity", "identity.", TM_APPLIES_IDENTITY},
+        {"### statement", "identity.statements.", TM_APPLIES_IDENTITY},
+        {"### condition", "identity.statements.conditions.", TM_APPLIES_IDENTITY},
+        {"### artifact", "artifact.", TM_APPLIES_ARTIFACT},
+        {"### secret", "artifact.secrets.", TM_APPLIES_ARTIFACT},
+        {"### data", "element.data.", TM_APPLIES_ELEMENT},
+        {"### model", "model.", TM_APPLIES_MODEL},
+    };
+    size_t len = 0;
+    char *doc = tu_slurp(tu_path("share/stridec/doc/conditions.md"), &len);
+    ck_assert_ptr_nonnull(doc);
+    tm_arena *ar = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    int section = -1;
+    size_t fields = 0;
+    for (char *line = strtok(doc, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, "### ", 4) == 0) {
+            section = -1;
+            for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+                if (strcmp(line, sections[i].heading) == 0)
+                    section = (int)i;
+            ck_assert_msg(section >= 0, "unexpected heading %s", line);
+            continue;
+        }
+        if (section < 0 || strncmp(line, "| `", 3) != 0)
+            continue;
+        char *end = strchr(line + 3, '`');
+        ck_assert_ptr_nonnull(end);
+        char *path = tm_arena_printf(ar, "%s%.*s", sections[section].prefix,
+                                     (int)(end - (line + 3)), line + 3);
+        tm_expr *e = tm_expr_parse_value(ar, path, sections[section].kind, NULL, d);
+        ck_assert_msg(e != NULL, "documented `%s` does not parse: %s", path,
+                      tm_diags_get(d, tm_diags_count(d) - 1)->message);
+        fields++;
+    }
+    ck_assert_uint_eq(fields, 107);
+    tm_diags_free(d);
+    tm_arena_free(ar);
+    free(doc);
+}
+END_TEST
+
 /* Every saved input of the fuzz target (seeds and crashers) passes its checks. */
 START_TEST(fuzz_corpus_replays_clean)
 {
@@ -1105,6 +1159,7 @@ Suite *suite_expr(void)
     tcase_add_test(tc, templates);
     tcase_add_test(tc, eval_is_deterministic);
     tcase_add_test(tc, fuzz_corpus_replays_clean);
+    tcase_add_test(tc, documented_fields_exist);
     suite_add_tcase(s, tc);
     return s;
 }
