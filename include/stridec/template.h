@@ -35,9 +35,11 @@
 #define TM_MAX_DELIMITER_BYTES 16 /* a delimiter set with {{=<% %>=}} */
 #endif
 #ifndef TM_MAX_TEMPLATE_STEPS
-/* Tokens executed in one render. Nested sections over lists multiply: this
- * stops a template (or a recursive partial) that would run for hours. */
-#define TM_MAX_TEMPLATE_STEPS 100000000ull
+/* Tokens executed in one render, beyond one per byte of output. Nested
+ * sections over lists multiply: this stops a template (or a recursive
+ * partial) that would run for hours while printing little or nothing.
+ * Rendering that produces output is bounded by the output limit instead. */
+#define TM_MAX_TEMPLATE_STEPS 10000000ull
 #endif
 
 /*
@@ -78,8 +80,8 @@ typedef struct {
  * unclosed section, a close tag that does not match ("section 'x' opened at
  * line 3 closed by 'y'"), a close tag without a section, a bad delimiter
  * change, an empty or malformed name, unsupported inheritance tags, partials
- * nested deeper than TM_MAX_PARTIAL_DEPTH, a render longer than
- * TM_MAX_TEMPLATE_STEPS, or output past `out`'s limit. On failure `out` is
+ * nested deeper than TM_MAX_PARTIAL_DEPTH, a render that runs more than
+ * TM_MAX_TEMPLATE_STEPS steps beyond its output, or output past `out`'s limit. On failure `out` is
  * truncated back to the length it had on entry.
  */
 int tm_template_render(const char *tmpl, size_t len, const char *tmpl_name, const tm_node *data,

@@ -88,8 +88,9 @@ typedef struct {
     frame *frames;
     size_t nframes, capframes;
     size_t partial_depth;
-    unsigned long long steps;
+    unsigned long long steps; /* tokens executed and list items entered */
     tm_buf *out;
+    size_t out_start; /* out->len on entry: output so far earns steps */
     tm_escape_mode esc;
 } rstate;
 
@@ -127,6 +128,27 @@ static void S_error(rstate *rs, const tmpl *t, size_t off, const char *fmt, ...)
     va_start(ap, fmt);
     tm_diag_vadd(rs->d, TM_DIAG_ERROR, "template", t->name, line, col, fmt, ap);
     va_end(ap);
+}
+
+/* User text quoted in a message: at most 60 bytes (cut at a character
+ * boundary, "..." added), control characters shown as '?', so that a huge or
+ * multi-line name cannot swamp the diagnostic. Owned by the arena. */
+static const char *S_q(rstate *rs, const char *s, size_t n)
+{
+    size_t keep = n;
+    int cut = 0;
+    if (keep > 60) {
+        keep = 60;
+        while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+            keep--;
+        cut = 1;
+    }
+    char *q = tm_arena_alloc(rs->arena, keep + 4); /* zeroed: NUL-terminated */
+    for (size_t i = 0; i < keep; i++)
+        q[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    if (cut)
+        memcpy(q + keep, "...", 3);
+    return q;
 }
 
 /* ================================================================ parser */
@@ -213,7 +235,7 @@ static int S_set_name(rstate *rs, tmpl *t, tok *k, size_t off, size_t a, size_t 
     }
     for (size_t i = a; i < b; i++) {
         if (S_is_blank(s[i])) {
-            S_error(rs, t, off, "name '%.*s' contains whitespace", (int)(b - a), s + a);
+            S_error(rs, t, off, "name '%s' contains whitespace", S_q(rs, s + a, b - a));
             return -1;
         }
     }
@@ -230,7 +252,7 @@ static int S_set_name(rstate *rs, tmpl *t, tok *k, size_t off, size_t a, size_t 
         if (i < b && s[i] != '.')
             continue;
         if (i == start) {
-            S_error(rs, t, off, "bad name '%.*s': empty part between dots", (int)(b - a), s + a);
+            S_error(rs, t, off, "bad name '%s': empty part between dots", S_q(rs, s + a, b - a));
             return -1;
         }
         k->parts[k->nparts++] = tm_arena_strndup(rs->arena, s + start, i - start);
@@ -257,14 +279,14 @@ static int S_set_delimiters(rstate *rs, tmpl *t, size_t off, size_t a, size_t b,
             ok = 0;
     if (!ok) {
         S_error(rs, t, off,
-                "bad delimiter change '%.*s': expected two delimiters separated by a space, "
+                "bad delimiter change '%s': expected two delimiters separated by a space, "
                 "without spaces or '=' in them",
-                (int)(b - a), s + a);
+                S_q(rs, s + a, b - a));
         return -1;
     }
     if (o_end - a > TM_MAX_DELIMITER_BYTES || b - c_start > TM_MAX_DELIMITER_BYTES) {
-        S_error(rs, t, off, "bad delimiter change '%.*s': a delimiter may be at most %d bytes",
-                (int)(b - a), s + a, TM_MAX_DELIMITER_BYTES);
+        S_error(rs, t, off, "bad delimiter change '%s': a delimiter may be at most %d bytes",
+                S_q(rs, s + a, b - a), TM_MAX_DELIMITER_BYTES);
         return -1;
     }
     *otag = s + a;
@@ -286,6 +308,14 @@ static int S_parse(rstate *rs, tmpl *t)
     int bol = 1;                             /* nothing rendered yet on this source line */
     size_t *open = NULL, nopen = 0, capopen = 0; /* open sections (token indices) */
     int rc = 0;
+
+    /* Checked first, so that columns count characters and every name and
+     * text token (hence the output, given UTF-8 data) is valid UTF-8. */
+    size_t bad = 0;
+    if (!tm_utf8_valid(s, n, &bad)) {
+        S_error(rs, t, bad, "invalid UTF-8 in the template (byte 0x%02X)", (unsigned char)s[bad]);
+        return -1;
+    }
 
     for (;;) {
         size_t at = S_find(s, n, pos, otag, olen);
@@ -403,7 +433,7 @@ static int S_parse(rstate *rs, tmpl *t)
                 goto done;
             }
             if (nopen == 0) {
-                S_error(rs, t, at, "closing tag '%.*s' has no open section", (int)(b - a), s + a);
+                S_error(rs, t, at, "closing tag '%s' has no open section", S_q(rs, s + a, b - a));
                 rc = -1;
                 goto done;
             }
@@ -411,8 +441,8 @@ static int S_parse(rstate *rs, tmpl *t)
             if (o->len != b - a || memcmp(o->text, s + a, b - a) != 0) {
                 uint32_t line, col;
                 S_position(s, o->off, &line, &col);
-                S_error(rs, t, at, "section '%s' opened at line %u closed by '%.*s'", o->text,
-                        (unsigned)line, (int)(b - a), s + a);
+                S_error(rs, t, at, "section '%s' opened at line %u closed by '%s'",
+                        S_q(rs, o->text, o->len), (unsigned)line, S_q(rs, s + a, b - a));
                 rc = -1;
                 goto done;
             }
@@ -454,8 +484,9 @@ static int S_parse(rstate *rs, tmpl *t)
     S_add_text(t, text_start, n, &bol);
     if (nopen > 0) {
         const tok *o = &t->toks[open[nopen - 1]];
-        S_error(rs, t, o->off, "unclosed section '%s': no '%.*s/%s%.*s' before the end", o->text,
-                (int)olen, otag, o->text, (int)clen, ctag);
+        const char *q = S_q(rs, o->text, o->len);
+        S_error(rs, t, o->off, "unclosed section '%s': no '%.*s/%s%.*s' before the end", q,
+                (int)olen, otag, q, (int)clen, ctag);
         rc = -1;
     }
 done:
@@ -690,11 +721,15 @@ static const tmpl *S_partial(rstate *rs, const char *name)
     return S_parse(rs, p) == 0 ? p : NULL;
 }
 
-static int S_too_long(rstate *rs, const tmpl *t, size_t off)
+/* One more step; 0 while within budget: TM_MAX_TEMPLATE_STEPS plus one step
+ * per byte written, so only work that prints nothing is capped. */
+static int S_step(rstate *rs, const tmpl *t, size_t off)
 {
+    if (++rs->steps <= TM_MAX_TEMPLATE_STEPS + (rs->out->len - rs->out_start))
+        return 0;
     S_error(rs, t, off,
-            "rendering takes more than %llu steps (nested sections over long lists, "
-            "or a recursive partial?)",
+            "rendering takes more than %llu steps beyond its output (nested sections over "
+            "long lists, or a recursive partial?)",
             (unsigned long long)TM_MAX_TEMPLATE_STEPS);
     return -1;
 }
@@ -708,8 +743,8 @@ static int S_run(rstate *rs)
                 /* next item: it replaces the previous one as the top context */
                 rs->ctx[rs->nctx - 1] = f->list->items[f->next++];
                 f->pc = f->begin;
-                if (++rs->steps > TM_MAX_TEMPLATE_STEPS)
-                    return S_too_long(rs, f->t, f->at->off);
+                if (S_step(rs, f->t, f->at->off) != 0)
+                    return -1;
             } else {
                 if (f->pushed)
                     rs->nctx--;
@@ -721,8 +756,8 @@ static int S_run(rstate *rs)
         }
         const tmpl *t = f->t;
         const tok *k = &t->toks[f->pc++];
-        if (++rs->steps > TM_MAX_TEMPLATE_STEPS)
-            return S_too_long(rs, t, k->off);
+        if (S_step(rs, t, k->off) != 0)
+            return -1;
         switch (k->kind) {
         case TOK_TEXT:
             S_put_text(rs->out, k, f->indent, f->indent_len);
@@ -766,7 +801,7 @@ static int S_run(rstate *rs)
             if (rs->partial_depth >= TM_MAX_PARTIAL_DEPTH) {
                 S_error(rs, t, k->off,
                         "partial '%s' nested more than %d partials deep (does it include itself?)",
-                        k->text, TM_MAX_PARTIAL_DEPTH);
+                        S_q(rs, k->text, k->len), TM_MAX_PARTIAL_DEPTH);
                 return -1;
             }
             /* Only a standalone partial is indented: by its own indentation
@@ -812,6 +847,7 @@ int tm_template_render(const char *tmpl_text, size_t len, const char *tmpl_name,
     rs.partials = partials;
     rs.cache = tm_map_new(8);
     rs.out = out;
+    rs.out_start = start_len;
     rs.esc = esc;
 
     const char *name = tm_arena_strdup(rs.arena, tmpl_name ? tmpl_name : "<template>");
