@@ -50,6 +50,11 @@ void tm_libs_analyze(tm_analysis *a);
  * warnings (file:line:col) in d. */
 void tm_osv_analyze(tm_analysis *a, const tm_analyze_opts *opts, tm_diags *d);
 
+/* Parse one OSV record from JSON text (tests, fuzzing) and count how many of
+ * the name@version specs it affects; -1 when malformed (a warning in d). */
+int tm_osv_match_text(const char *file, const char *text, size_t len, const char *const *libs,
+                      size_t n_libs, tm_diags *d);
+
 /* Native rules: rules without a condition (when == NULL), decided in C
  * because the rule language cannot see what they test (advisories). Static
  * storage; tm_analyze runs them after the rule library unless the library

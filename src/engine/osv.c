@@ -414,33 +414,69 @@ static int S_load_record(loader *l, const tm_node *root, osv_record *rec)
     return 0;
 }
 
+/* The readers report errors; for an advisory they are warnings: one bad
+ * record must not stop a threat model from being built. */
+static void S_demote(tm_diags *tmp, tm_diags *d)
+{
+    for (size_t i = 0; i < tm_diags_count(tmp); i++) {
+        const tm_diag *g = tm_diags_get(tmp, i);
+        tm_diag_add(d, TM_DIAG_WARNING, "advisory", g->file, g->line, g->col,
+                    "advisory ignored: %s", g->message);
+    }
+}
+
+/* Parse one OSV record from JSON text; NULL after a warning. */
+static osv_record *S_load_text(tm_arena *ar, const char *file, const char *text, size_t len,
+                               tm_diags *d)
+{
+    tm_diags *tmp = tm_diags_new();
+    const char *name = tm_arena_strdup(ar, file);
+    const tm_node *root = tm_read_json(ar, name, text, len, NULL, tmp);
+    S_demote(tmp, d);
+    tm_diags_free(tmp);
+    if (!root)
+        return NULL;
+    loader l = {ar, d, name, 0};
+    osv_record *rec = tm_arena_alloc(ar, sizeof *rec);
+    if (S_load_record(&l, root, rec) != 0 || !rec->id)
+        return NULL;
+    return rec;
+}
+
 /* Parse one OSV file; NULL after a warning. */
 static osv_record *S_load_file(tm_arena *ar, const char *path, tm_diags *d)
 {
     tm_diags *tmp = tm_diags_new();
     size_t len = 0;
     char *text = tm_read_file(path, &len, tmp);
-    const tm_node *root = NULL;
-    if (text) {
-        tm_diags_add_source(d, path, text, len);
-        root = tm_read_json(ar, tm_arena_strdup(ar, path), text, len, NULL, tmp);
-        free(text);
-    }
-    /* The readers report errors; for an advisory they are warnings: one bad
-     * record must not stop a threat model from being built. */
-    for (size_t i = 0; i < tm_diags_count(tmp); i++) {
-        const tm_diag *g = tm_diags_get(tmp, i);
-        tm_diag_add(d, TM_DIAG_WARNING, "advisory", g->file, g->line, g->col,
-                    "advisory ignored: %s", g->message);
-    }
+    S_demote(tmp, d);
     tm_diags_free(tmp);
-    if (!root)
+    if (!text)
         return NULL;
-    loader l = {ar, d, tm_arena_strdup(ar, path), 0};
-    osv_record *rec = tm_arena_alloc(ar, sizeof *rec);
-    if (S_load_record(&l, root, rec) != 0 || !rec->id)
-        return NULL;
+    tm_diags_add_source(d, path, text, len);
+    osv_record *rec = S_load_text(ar, path, text, len, d);
+    free(text);
     return rec;
+}
+
+int tm_osv_match_text(const char *file, const char *text, size_t len, const char *const *libs,
+                      size_t n_libs, tm_diags *d)
+{
+    tm_arena *ar = tm_arena_new();
+    osv_record *rec = S_load_text(ar, file, text, len, d);
+    int n = -1;
+    if (rec) {
+        n = 0;
+        for (size_t i = 0; i < n_libs; i++) {
+            size_t nl;
+            const char *ver;
+            tm_library_split(libs[i], &nl, &ver);
+            if (ver && tm_version_pinned(ver) && S_affects(rec, libs[i], nl, ver))
+                n++;
+        }
+    }
+    tm_arena_free(ar);
+    return n;
 }
 
 static int S_cmp_str(const void *a, const void *b)
