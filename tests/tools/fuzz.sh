@@ -54,18 +54,23 @@ build_lib() {
         obj="$OUT/obj-$archive/$(echo "$src" | tr / _ | sed 's/\.c$/.o/')"
         mkdir -p "$OUT/obj-$archive"
         if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find include src -name '*.h' -newer "$obj" 2>/dev/null | head -1)" ]; then
-            if ! $cc $flags -c "$src" -o "$obj"; then
+            if $cc $flags -c "$src" -o "$obj.$$"; then
+                mv -f "$obj.$$" "$obj"
+            else
                 # A half-written file elsewhere should not stop the other
                 # targets: the link fails later only if a target needs it.
                 echo "fuzz: warning: $src does not compile; left out" >&2
-                rm -f "$obj"
+                rm -f "$obj" "$obj.$$"
                 continue
             fi
         fi
         objs="$objs $obj"
     done
-    rm -f "$OUT/$archive.a"
-    ar rcs "$OUT/$archive.a" $objs
+    # Built aside and renamed: two fuzz.sh runs at once must not see each
+    # other's half-written archive.
+    rm -f "$OUT/$archive.a.$$"
+    ar rcs "$OUT/$archive.a.$$" $objs
+    mv -f "$OUT/$archive.a.$$" "$OUT/$archive.a"
 }
 
 status=0
