@@ -371,16 +371,21 @@ case("SUPPLY-ADVISORY-ARTIFACT", "lib",
      model("neg", artifacts=[art("lib", type="library", name="lodash", version="4.17.21")]))
 
 # --------------------------------------------------------------- scope
-case("SCOPE-OUT-SENSITIVE", "vendor",
-     model("pos", [el("vendor", "third-party.api", boundary="internet", data=["pii"], out_of_scope=True, reason="assessed by procurement")]),
-     model("neg", [el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed by procurement")]))
-case("SCOPE-FLOW-OUT-SENSITIVE", "send",
-     model("pos", [el("fn", "aws.lambda", props=fn()),
-                   el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed")],
-           [{"id": "send", "from": "fn", "to": "vendor", "protocol": "https", "data": ["pii"]}]),
-     model("neg", [el("fn", "aws.lambda", props=fn()),
-                   el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed")],
-           [{"id": "send", "from": "fn", "to": "vendor", "protocol": "https"}]))
+case("SCOPE-OUT-INPUT", "feed",
+     model("pos", [el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed"),
+                   el("fn", "aws.lambda", props=fn())],
+           [{"id": "feed", "from": "vendor", "to": "fn", "protocol": "https"}]),
+     model("neg", [el("vendor", "third-party.api", boundary="internet", reason="assessed"),
+                   el("fn", "aws.lambda", props=fn())],
+           [{"id": "feed", "from": "vendor", "to": "fn", "protocol": "https"}]))
+case("SCOPE-OUT-IN-ACCOUNT", "legacy",
+     model("pos", [el("legacy", "aws.lambda", out_of_scope=True, reason="legacy team", props=fn())]),
+     model("neg", [el("legacy", "aws.lambda", boundary="internet", out_of_scope=True, reason="legacy team", props=fn())]))
+case("SCOPE-OUT-SHARED-IDENTITY", "legacy",
+     model("pos", [el("legacy", "aws.lambda", identity="r", out_of_scope=True, reason="legacy team", props=fn()),
+                   used_by("fn", "r")], identities=[role("r", LEAST)]),
+     model("neg", [el("legacy", "aws.lambda", identity="r2", out_of_scope=True, reason="legacy team", props=fn()),
+                   used_by("fn", "r")], identities=[role("r", LEAST), role("r2", LEAST)]))
 case("SCOPE-NO-REASON", "vendor",
      model("pos", [el("vendor", "third-party.api", boundary="internet", out_of_scope=True)]),
      model("neg", [el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed by procurement (VR-1)")]))
