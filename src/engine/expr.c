@@ -427,6 +427,8 @@ static void S_error(S_parser *p, size_t off, const char *fmt, ...)
     if (p->failed)
         return;
     p->failed = 1;
+    if (!p->d)
+        return; /* tm_expr_expand: reported by tm_expr_check_template at load */
     uint32_t line, col;
     S_position(p, off, &line, &col);
     va_list ap;
@@ -2457,7 +2459,6 @@ const char *tm_expr_expand(tm_arena *arena, const char *tmpl, tm_applies kind,
         return tm_arena_strdup(arena, tmpl);
     /* The placeholders' trees are only needed for this call. */
     tm_arena *scratch = tm_arena_new();
-    tm_diags *d = tm_diags_new();
     tm_buf out;
     tm_buf_init(&out, 0);
     for (size_t i = 0; tmpl[i]; i++) {
@@ -2475,7 +2476,7 @@ const char *tm_expr_expand(tm_arena *arena, const char *tmpl, tm_applies kind,
             tm_buf_puts(&out, tmpl + i); /* reported at load; keep the text */
             break;
         }
-        S_node *root = S_parse_range(scratch, tmpl, i + 1, close, kind, NULL, d, M_PLACEHOLDER);
+        S_node *root = S_parse_range(scratch, tmpl, i + 1, close, kind, NULL, NULL, M_PLACEHOLDER);
         if (root) {
             S_env env;
             S_env_init(&env, ctx);
@@ -2488,7 +2489,6 @@ const char *tm_expr_expand(tm_arena *arena, const char *tmpl, tm_applies kind,
     }
     const char *s = tm_arena_strndup(arena, out.data ? out.data : "", out.len);
     tm_buf_free(&out);
-    tm_diags_free(d);
     tm_arena_free(scratch);
     return s;
 }
