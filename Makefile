@@ -143,7 +143,8 @@ install: all
 	install -m 644 share/stridec/rules/* $(DESTDIR)$(PREFIX)/share/stridec/rules/
 	install -m 644 share/stridec/schema/* $(DESTDIR)$(PREFIX)/share/stridec/schema/
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/stridec/templates/
-	install -m 644 models/*.yaml models/*.json models/*.xml $(DESTDIR)$(PREFIX)/share/stridec/models/
+	cp -R models/. $(DESTDIR)$(PREFIX)/share/stridec/models/
+	chmod -R u+rwX,go+rX,go-w $(DESTDIR)$(PREFIX)/share/stridec/models
 
 clean:
 	rm -rf build build-asan stridec-out $(BIN)

@@ -88,6 +88,11 @@ int tm_buf_putc(tm_buf *b, char c);
 int tm_buf_printf(tm_buf *b, const char *fmt, ...) TM_PRINTF(2, 3);
 int tm_buf_vprintf(tm_buf *b, const char *fmt, va_list ap);
 char *tm_buf_detach(tm_buf *b); /* caller frees; buffer is reset */
+/* Append text for a terminal: control characters (C0, DEL, C1) and Unicode
+ * bidirectional overrides are written as \xNN or \u{NNNN}, so untrusted
+ * model text cannot move the cursor, recolour or reorder the line. Tabs are
+ * kept when keep_tabs. Invalid UTF-8 bytes are written as \xNN. */
+int tm_buf_put_printable(tm_buf *b, const char *s, size_t n, int keep_tabs);
 
 /* ---------------------------------------------------------- diagnostics */
 

@@ -27,8 +27,15 @@ static void S_print_text(const cli_run *run, tm_severity fail_on, size_t *gate)
         if (t->severity >= fail_on)
             (*gate)++;
         const char *file = t->loc.file ? t->loc.file : a->model->source;
-        printf("%s:%u:%u: %s: %s: %s\n", file, (unsigned)t->loc.line, (unsigned)t->loc.col,
-               tm_severity_name(t->severity), t->id, t->title);
+        tm_buf line;
+        tm_buf_init(&line, 0);
+        tm_buf_printf(&line, "%s:%u:%u: %s: %s: ", file, (unsigned)t->loc.line,
+                      (unsigned)t->loc.col, tm_severity_name(t->severity), t->id);
+        /* Titles carry model text: never let it drive the terminal. */
+        tm_buf_put_printable(&line, t->title, strlen(t->title), 0);
+        tm_buf_putc(&line, '\n');
+        fwrite(line.data, 1, line.len, stdout);
+        tm_buf_free(&line);
     }
     printf("%s: %zu threats (%zu critical, %zu high, %zu medium, %zu low); %zu open, %zu at or above %s; "
            "%zu decided in review\n",

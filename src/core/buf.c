@@ -102,3 +102,35 @@ char *tm_buf_detach(tm_buf *b)
     b->failed = 0;
     return p;
 }
+
+int tm_buf_put_printable(tm_buf *b, const char *s, size_t n, int keep_tabs)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if ((c < 0x20 && !(c == '\t' && keep_tabs)) || c == 0x7F)
+                tm_buf_printf(b, "\\x%02X", c);
+            else
+                tm_buf_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        size_t bad = 0;
+        size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (k > n - i || !tm_utf8_valid(s + i, k, &bad)) {
+            tm_buf_printf(b, "\\x%02X", c);
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        tm_utf8_decode(s + i, k, &cp);
+        if ((cp >= 0x80 && cp < 0xA0) || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C)
+            tm_buf_printf(b, "\\u{%04X}", (unsigned)cp);
+        else
+            tm_buf_put(b, s + i, k);
+        i += k;
+    }
+    return b->failed ? -1 : 0;
+}

@@ -149,16 +149,23 @@ void tm_diag_format(const tm_diags *d, const tm_diag *g, tm_buf *out)
         tm_buf_printf(out, "%s:%u:%u: ", g->file, (unsigned)g->line, (unsigned)g->col);
     else if (g->file)
         tm_buf_printf(out, "%s: ", g->file);
-    tm_buf_printf(out, "%s: %s\n", S_sev_name(g->severity), g->message);
+    tm_buf_printf(out, "%s: ", S_sev_name(g->severity));
+    tm_buf_put_printable(out, g->message, strlen(g->message), 0);
+    tm_buf_putc(out, '\n');
     size_t len = 0;
     const char *line = tm_diags_source_line(d, g->file, g->line, &len);
     if (!line || len > 300)
         return;
-    /* Only show the snippet when it is valid text; tabs keep their width. */
+    /* Only show the snippet when it is valid text without control characters
+     * (a caret under an escaped line would point at the wrong place); tabs
+     * keep their width. */
     if (!tm_utf8_valid(line, len, NULL))
         return;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7F)
+            return;
     tm_buf_puts(out, "  ");
-    tm_buf_put(out, line, len);
+    tm_buf_put_printable(out, line, len, 1);
     tm_buf_puts(out, "\n  ");
     uint32_t col = 1;
     size_t i = 0;

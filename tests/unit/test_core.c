@@ -59,7 +59,10 @@ END_TEST
 START_TEST(utf8_validation)
 {
     size_t bad = 99;
-    ck_assert(tm_utf8_valid("h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80", 14, NULL));
+    const char *ok = "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80";
+    ck_assert(tm_utf8_valid(ok, strlen(ok), NULL));
+    ck_assert(!tm_utf8_valid(ok, strlen(ok) - 1, &bad)); /* emoji cut short */
+    ck_assert_uint_eq(bad, strlen(ok) - 4);
     ck_assert(!tm_utf8_valid("ab\xc3", 3, &bad));
     ck_assert_uint_eq(bad, 2);
     ck_assert(!tm_utf8_valid("\xc0\xaf", 2, &bad));         /* overlong */
@@ -112,6 +115,29 @@ Suite *suite_core(void)
     tcase_add_test(tc, utf8_validation);
     tcase_add_test(tc, map_grows_and_finds);
     tcase_add_test(tc, strings_helpers);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+START_TEST(printable_escapes_terminal_controls)
+{
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    const char *s = "a\tb\rc\x1b[31m\xe2\x80\xae" "d\xc3\xa9\xff";
+    tm_buf_put_printable(&b, s, strlen(s), 0);
+    ck_assert_str_eq(b.data, "a\\x09b\\x0Dc\\x1B[31m\\u{202E}d\xc3\xa9\\xFF");
+    tm_buf_reset(&b);
+    tm_buf_put_printable(&b, "x\ty", 3, 1);
+    ck_assert_str_eq(b.data, "x\ty");
+    tm_buf_free(&b);
+}
+END_TEST
+
+Suite *suite_core_printable(void)
+{
+    Suite *s = suite_create("core-printable");
+    TCase *tc = tcase_create("printable");
+    tcase_add_test(tc, printable_escapes_terminal_controls);
     suite_add_tcase(s, tc);
     return s;
 }
