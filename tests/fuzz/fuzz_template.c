@@ -1,100 +1,18 @@
-/*
- * libFuzzer target for tm_template_render (src/render/template.c).
- *
- * Input: a template, then a separator, then a JSON data document. The
- * separator is the first NUL byte when there is one (so templates can hold
- * newlines), else the first newline; with neither, the whole input is the
- * template and the data is absent. Data that does not parse as JSON renders
- * with no data. The escape mode is picked by the input's length (size % 3:
- * HTML, none, Markdown); partials come from a fixed table that includes
- * recursive, self-including and broken partials.
- *
- * Checked beyond "does not crash": the return code agrees with the
- * diagnostics, a failed render leaves the output untouched, and every error
- * names a line and column.
- *
- * Seeds: tests/fuzz/corpus/template/.
- */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
+/* libFuzzer target: tm_template_render on a template and JSON data (see
+ * fuzz_template_check.h for the input format and what is checked).
+ * Seeds: tests/fuzz/corpus/template/. Run: make fuzz. */
+#include <stdio.h>
 
-#include "stridec/doc.h"
-#include "stridec/template.h"
-
-static const struct {
-    const char *name, *text;
-} S_partials[] = {
-    {"row", "| {{name}} | {{value}} |\n"},
-    {"list", "{{#items}}\n  {{>row}}\n{{/items}}\n"},
-    {"tree", "{{name}}({{#kids}}{{>tree}}{{/kids}})"},
-    {"self", "x{{>self}}"},
-    {"broken", "{{#open}}never closed"},
-    {"delims", "{{=<% %>=}}<%name%> <%>row%>"},
-    {"indented", "  {{>list}}\n  {{>row}}\n"},
-};
-
-static const char *S_load(void *ctx, const char *name, size_t *len)
-{
-    (void)ctx;
-    for (size_t i = 0; i < sizeof S_partials / sizeof S_partials[0]; i++) {
-        if (strcmp(S_partials[i].name, name) == 0) {
-            *len = strlen(S_partials[i].text);
-            return S_partials[i].text;
-        }
-    }
-    return NULL;
-}
+#include "fuzz_template_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *in = (const char *)data;
-    const char *cut = memchr(in, '\0', size);
-    if (!cut)
-        cut = memchr(in, '\n', size);
-    size_t tlen = cut ? (size_t)(cut - in) : size;
-
-    tm_arena *arena = tm_arena_new();
-    tm_diags *jd = tm_diags_new();
-    tm_node *root = NULL;
-    if (cut) {
-        size_t jlen = size - tlen - 1;
-        char *json = tm_xmalloc(jlen + 1); /* the readers want NUL-terminated text */
-        memcpy(json, cut + 1, jlen);
-        json[jlen] = '\0';
-        root = tm_read_json(arena, "data.json", json, jlen, NULL, jd);
-        free(json);
-    }
-
-    /* One escape mode per input, chosen by its length, so that the worst
-     * input costs one render's step budget, not three. */
-    static const tm_escape_mode modes[] = {TM_ESCAPE_HTML, TM_ESCAPE_NONE, TM_ESCAPE_MARKDOWN};
-    tm_partials parts = {S_load, NULL};
-    tm_diags *d = tm_diags_new();
-    tm_buf out;
-    tm_buf_init(&out, 1u << 20); /* large outputs become an error, quickly */
-    tm_buf_puts(&out, "prefix");
-    int rc = tm_template_render(in, tlen, "fuzz", root, modes[size % 3], &parts, &out, d);
-    if ((rc == 0) != (tm_diags_errors(d) == 0))
+    const char *why = fuzz_template_one(data, size);
+    if (why) {
+        fprintf(stderr, "fuzz_template: %s\n", why);
         abort();
-    if (rc != 0) {
-        if (out.len != 6 || strcmp(out.data, "prefix") != 0 || out.failed)
-            abort();
-        for (size_t i = 0; i < tm_diags_count(d); i++) {
-            const tm_diag *g = tm_diags_get(d, i);
-            if (!g->file || g->line == 0 || g->col == 0)
-                abort();
-        }
-        tm_buf msg;
-        tm_buf_init(&msg, 0);
-        tm_diags_format(d, &msg);
-        tm_buf_free(&msg);
     }
-    tm_buf_free(&out);
-    tm_diags_free(d);
-    tm_diags_free(jd);
-    tm_arena_free(arena);
     return 0;
 }

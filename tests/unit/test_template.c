@@ -1,9 +1,11 @@
 /* Mustache templates: the specification's own cases (the JSON files in tests/mustache/),
  * then errors with positions, escaping, nesting and large inputs. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fuzz/fuzz_template_check.h"
 #include "stridec/doc.h"
 #include "stridec/template.h"
 #include "testutil.h"
@@ -624,6 +626,82 @@ START_TEST(runaway_rendering_stops)
 }
 END_TEST
 
+/* ------------------------------------------------------------ fuzz corpus */
+
+/* xorshift32: deterministic mutations, no global state. */
+static uint32_t S_rand(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+/* The fuzz target's seeds and saved crashers, with its own checks, plus
+ * deterministic mutations of each that favour Mustache syntax. */
+START_TEST(fuzz_corpus_replays_clean)
+{
+    const char *dir = tu_path("tests/fuzz/corpus/template");
+    DIR *dp = opendir(dir);
+    ck_assert_msg(dp != NULL, "no corpus folder %s", dir);
+    /* what gets inserted; sizeof - 1 keeps the NUL byte entry */
+    static const struct {
+        const char *text;
+        size_t len;
+    } bits[] = {
+#define BIT(s) {s, sizeof s - 1}
+        BIT("{{"),       BIT("}}"),     BIT("{{#a}}"),    BIT("{{/a}}"),
+        BIT("{{^a}}"),   BIT("{{>row}}"), BIT("{{>tree}}"), BIT("{{=<% %>=}}"),
+        BIT("{{!"),      BIT("\n"),     BIT("  "),        BIT("."),
+        BIT("{{{"),      BIT("\xc3\xa9"), BIT("\0"),      BIT("{{&a.b}}"),
+#undef BIT
+    };
+    int rounds = tu_skip_slow() ? 0 : 100;
+    uint32_t seed = 2463534242u;
+    size_t files = 0;
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        size_t len = 0;
+        char *data = tu_slurp(path, &len);
+        ck_assert_ptr_nonnull(data);
+        files++;
+        const char *why = fuzz_template_one((const uint8_t *)data, len);
+        ck_assert_msg(why == NULL, "%s: %s", de->d_name, why);
+        uint8_t *buf = malloc(len + 8 * 16 + 1);
+        for (int round = 0; round < rounds; round++) {
+            memcpy(buf, data, len);
+            size_t n = len;
+            int edits = 1 + (int)(S_rand(&seed) % 8);
+            for (int e = 0; e < edits; e++) {
+                uint32_t r = S_rand(&seed);
+                if (n && r % 3 == 0) {
+                    buf[r % n] = (uint8_t)(S_rand(&seed) & 0xff);
+                } else if (r % 3 == 1) {
+                    size_t pick = S_rand(&seed) % (sizeof bits / sizeof bits[0]);
+                    size_t at = n ? S_rand(&seed) % (n + 1) : 0;
+                    memmove(buf + at + bits[pick].len, buf + at, n - at);
+                    memcpy(buf + at, bits[pick].text, bits[pick].len);
+                    n += bits[pick].len;
+                } else if (n) {
+                    n = r % n;
+                }
+            }
+            why = fuzz_template_one(buf, n);
+            ck_assert_msg(why == NULL, "%s (mutation %d): %s", de->d_name, round, why);
+        }
+        free(buf);
+        free(data);
+    }
+    closedir(dp);
+    ck_assert_uint_ge(files, 100);
+}
+END_TEST
+
 Suite *suite_template(void)
 {
     Suite *s = suite_create("template");
@@ -650,6 +728,7 @@ Suite *suite_template(void)
     tcase_add_test(tc, deep_section_nesting);
     tcase_add_test(tc, large_templates_render);
     tcase_add_test(tc, runaway_rendering_stops);
+    tcase_add_test(tc, fuzz_corpus_replays_clean);
     suite_add_tcase(s, tc);
     return s;
 }
