@@ -123,6 +123,11 @@ static const tm_pair *S_find(const tm_node *map, tm_map **index, const char *key
     return at ? &map->pairs[at - 1] : NULL;
 }
 
+const tm_pair *tm_reader_find(tm_node *map, tm_map **index, const char *key)
+{
+    return S_find(map, index, key);
+}
+
 int tm_reader_put(tm_reader *r, tm_node *map, tm_map **index, const char *key, uint32_t line,
                   uint32_t col, tm_node *value)
 {

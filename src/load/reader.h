@@ -62,6 +62,9 @@ int tm_reader_depth(tm_reader *r, size_t depth, uint32_t line, uint32_t col);
 int tm_reader_put(tm_reader *r, tm_node *map, tm_map **index, const char *key, uint32_t line,
                   uint32_t col, tm_node *value);
 
+/* The pair of `key` in map, or NULL (same index as tm_reader_put). */
+const tm_pair *tm_reader_find(tm_node *map, tm_map **index, const char *key);
+
 /* `s` (n bytes) shortened for a message: at most 60 code points, then "...". */
 const char *tm_reader_short(tm_reader *r, const char *s, size_t n);
 

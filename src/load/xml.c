@@ -120,11 +120,14 @@ static int S_next_tag(const char *t, size_t len, size_t *from, S_tag *tag, int d
     return -1;
 }
 
-/* Offsets of attribute `qname` (its name and its opening quote) inside tag. */
-static int S_find_attr(const char *t, const S_tag *tag, const char *qname, size_t *name_at,
-                       size_t *value_at)
+/* Offsets of attribute `qname` (its name and its opening quote) inside tag,
+ * searching from *from (libxml2 lists attributes in source order, so each
+ * search starts where the previous one ended: linear in the tag's length)
+ * and, failing that, from the start of the tag. */
+static int S_find_attr_from(const char *t, const S_tag *tag, size_t start, const char *qname,
+                            size_t *name_at, size_t *value_at, size_t *next)
 {
-    size_t i = tag->attrs, end = tag->end, qlen = strlen(qname);
+    size_t i = start, end = tag->end, qlen = strlen(qname);
     while (i < end) {
         while (i < end && S_ws(t[i]))
             i++;
@@ -151,10 +154,18 @@ static int S_find_attr(const char *t, const S_tag *tag, const char *qname, size_
         if (n1 - n0 == qlen && memcmp(t + n0, qname, qlen) == 0) {
             *name_at = n0;
             *value_at = v;
+            *next = i;
             return 0;
         }
     }
     return -1;
+}
+
+static void S_find_attr(const char *t, const S_tag *tag, const char *qname, size_t *from,
+                        size_t *name_at, size_t *value_at)
+{
+    if (S_find_attr_from(t, tag, *from, qname, name_at, value_at, from) < 0)
+        S_find_attr_from(t, tag, tag->attrs, qname, name_at, value_at, from);
 }
 
 /* ----------------------------------------------------------- the mapping */
@@ -278,6 +289,7 @@ static tm_node *S_map(S_xml *x, const xmlNode *e, const S_tag *tag, size_t depth
     } lists[16];
     size_t n_lists = 0;
 
+    size_t attr_from = tag->attrs;
     for (const xmlAttr *a = e->properties; a; a = a->next) {
         if (!S_counts_attr(a))
             continue;
@@ -286,7 +298,7 @@ static tm_node *S_map(S_xml *x, const xmlNode *e, const S_tag *tag, size_t depth
         if (a->ns && a->ns->prefix)
             qname = tm_arena_printf(x->r.arena, "%s:%s", (const char *)a->ns->prefix, name);
         size_t name_at = tag->lt, value_at = tag->lt;
-        S_find_attr(x->r.text, tag, qname, &name_at, &value_at);
+        S_find_attr(x->r.text, tag, qname, &attr_from, &name_at, &value_at);
         uint32_t kl, kc, vl, vc;
         tm_textpos_at(&x->r.pos, name_at, &kl, &kc);
         tm_textpos_at(&x->r.pos, value_at, &vl, &vc);
@@ -331,7 +343,7 @@ static tm_node *S_map(S_xml *x, const xmlNode *e, const S_tag *tag, size_t depth
         if (!plural) {
             /* Check the key before converting the value, so that the error
              * is reported at this key rather than somewhere inside it. */
-            const tm_pair *first = tm_node_get_pair(map, name);
+            const tm_pair *first = tm_reader_find(map, &index, name);
             if (first) {
                 tm_reader_error(&x->r, "duplicate-key", kl, kc,
                                 "duplicate key '%s' (first at line %u)", name,
