@@ -371,6 +371,16 @@ case("SUPPLY-ADVISORY-ARTIFACT", "lib",
      model("neg", artifacts=[art("lib", type="library", name="lodash", version="4.17.21")]))
 
 # --------------------------------------------------------------- scope
+case("SCOPE-OUT-SENSITIVE", "vendor",
+     model("pos", [el("vendor", "third-party.api", boundary="internet", data=["pii"], out_of_scope=True, reason="assessed by procurement")]),
+     model("neg", [el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed by procurement")]))
+case("SCOPE-FLOW-OUT-SENSITIVE", "send",
+     model("pos", [el("fn", "aws.lambda", props=fn()),
+                   el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed")],
+           [{"id": "send", "from": "fn", "to": "vendor", "protocol": "https", "data": ["pii"]}]),
+     model("neg", [el("fn", "aws.lambda", props=fn()),
+                   el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed")],
+           [{"id": "send", "from": "fn", "to": "vendor", "protocol": "https"}]))
 case("SCOPE-OUT-INPUT", "feed",
      model("pos", [el("vendor", "third-party.api", boundary="internet", out_of_scope=True, reason="assessed"),
                    el("fn", "aws.lambda", props=fn())],

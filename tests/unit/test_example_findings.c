@@ -153,6 +153,8 @@ static const struct {
     {"W24", "ARTIFACT-NO-OWNER@analytics-sdk"},
     {"W24", "CICD-LONG-LIVED-CREDENTIAL@jenkins-access-key"},
     {"W25", "STRIDE-OUT-OF-SCOPE-SENSITIVE@analytics"},
+    {"W25", "SCOPE-OUT-SENSITIVE@analytics"},
+    {"W25", "SCOPE-FLOW-OUT-SENSITIVE@worker-analytics"},
     {"W25", "STRIDE-FLOW-OUT-OF-SCOPE@analytics-events"},
     {"W25", "STRIDE-FLOW-OUT-OF-SCOPE@worker-analytics"},
     {"W26", "STRIDE-FLOW-T@cloudtrail--cloudwatch"},
