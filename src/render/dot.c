@@ -463,7 +463,7 @@ static void S_flow_edge(S_ctx *c, size_t i)
     if (unenc || f->trigger) {
         tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"%s\"><I>", S_CAPTION);
         if (unenc)
-            tm_buf_puts(&c->t, "unencrypted");
+            tm_buf_puts(&c->t, f->encrypted == TM_TRI_FALSE ? "unencrypted" : "encryption unstated");
         if (f->trigger)
             tm_buf_puts(&c->t, unenc ? " \xC2\xB7 \xE2\x9A\xA1 trigger" : "\xE2\x9A\xA1 trigger");
         tm_buf_puts(&c->t, "</I></FONT>");
@@ -525,9 +525,9 @@ static void S_legend(S_ctx *c)
         tm_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Flows</B> (numbered as in every report)"
                        "</TD></TR>");
     if (u & U_UNAUTH)
-        S_legend_row(b, "\xE2\x80\x93 \xE2\x80\x93 \xE2\x86\x92", "dashed: not authenticated");
+        S_legend_row(b, "\xE2\x80\x93 \xE2\x80\x93 \xE2\x86\x92", "dashed: not authenticated (or not stated)");
     if (u & U_UNENC)
-        S_legend_row(b, "\xE2\x80\x94\xE2\x96\xB7", "hollow head: unencrypted");
+        S_legend_row(b, "\xE2\x80\x94\xE2\x96\xB7", "hollow head: unencrypted (or not stated)");
     if (u & U_CROSS)
         S_legend_row(b, "\xE2\x97\x8B<B>\xE2\x94\x81\xE2\x94\x81</B>\xE2\x96\xB6",
                      "thick, ring at source: crosses a boundary");

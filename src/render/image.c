@@ -36,6 +36,26 @@ static int S_graphviz_quiet(char *message)
     return 0;
 }
 
+/* Graphviz 2.43's dot gives edge labels between nodes of one rank a slot
+ * in the rank above by growing that rank's node list with realloc
+ * (make_vn_slot); it updates the list's `v` pointer but not `av`, the
+ * allocation gvFreeLayout later frees, so freeing the layout frees a block
+ * realloc already released (heap corruption: it showed on the example model
+ * whenever two boundaries put a labelled flow on one rank). After mincross
+ * the root's `v` and `av` are the same block, so pointing `av` back at `v`
+ * makes the cleanup free the live block; versions that fix the bug already
+ * keep them equal. Clusters' lists point into the root's and are rebuilt by
+ * dot itself. */
+static void S_repair_rank_lists(Agraph_t *g)
+{
+    rank_t *ranks = GD_rank(g);
+    if (!ranks)
+        return;
+    for (int r = GD_minrank(g); r <= GD_maxrank(g); r++)
+        if (ranks[r].av != ranks[r].v)
+            ranks[r].av = ranks[r].v;
+}
+
 static void S_layout_free(void *p)
 {
     S_layout *l = p;
@@ -100,6 +120,7 @@ int tm_dfd_render_image(const tm_analysis *a, const tm_render_opts *o, const cha
             agclose(g);
             l->failed[part] = true;
         } else {
+            S_repair_rank_lists(g);
             l->graphs[part] = g;
         }
     }

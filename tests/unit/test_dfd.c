@@ -1,0 +1,681 @@
+/* The data-flow diagram renderers (dot.c, image.c): golden DOT, determinism,
+ * Graphviz accepts what we write, SVG/PNG well-formed, model text cannot
+ * inject markup or nodes, Unicode, split mode, implicit entry points.
+ *
+ * Golden files: tests/golden/NAME.dot. After an intended change, regenerate
+ * them with STRIDEC_UPDATE_GOLDEN=1 and review the diff. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cgraph.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "engine/analysis_impl.h"
+#include "render/dfd.h"
+#include "stridec/render.h"
+#include "testutil.h"
+
+/* ------------------------------------------------------------ helpers */
+
+typedef struct {
+    tm_diags *d;
+    tm_catalog *cat;
+    tm_ruleset *rules;
+    tm_model *model;
+    tm_analysis *a;
+} S_run;
+
+static void S_analyze(S_run *r, const char *path)
+{
+    memset(r, 0, sizeof *r);
+    r->d = tm_diags_new();
+    r->cat = tm_catalog_builtin(r->d);
+    ck_assert_ptr_nonnull(r->cat);
+    r->rules = tm_ruleset_new();
+    ck_assert_int_eq(tm_ruleset_add_builtin(r->rules, r->d), 0);
+    tm_load_opts lo;
+    memset(&lo, 0, sizeof lo);
+    r->model = tm_model_load(path, &lo, r->d);
+    if (!r->model) {
+        tm_buf b;
+        tm_buf_init(&b, 0);
+        tm_diags_format(r->d, &b);
+        ck_abort_msg("model %s did not load:\n%s", path, b.data ? b.data : "");
+    }
+    r->a = tm_analyze(r->model, r->cat, r->rules, NULL, r->d);
+    ck_assert_ptr_nonnull(r->a);
+}
+
+static void S_free(S_run *r)
+{
+    tm_analysis_free(r->a);
+    tm_model_free(r->model);
+    tm_ruleset_free(r->rules);
+    tm_catalog_free(r->cat);
+    tm_diags_free(r->d);
+}
+
+static void S_opts(tm_render_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->dfd_direction = "LR";
+}
+
+/* Render one format; the text is malloc'd (caller frees). */
+static char *S_render(const tm_analysis *a, tm_render_opts *o, tm_render_fn fn, size_t *len)
+{
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_diags *d = tm_diags_new();
+    ck_assert_int_eq(fn(a, o, &b, d), 0);
+    ck_assert_uint_eq(tm_diags_errors(d), 0);
+    tm_diags_free(d);
+    *len = b.len;
+    char *s = tm_buf_detach(&b);
+    return s ? s : tm_xstrdup("");
+}
+
+static char *S_write_model(const char *dir, const char *name, const char *text)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *path = tm_xmalloc(n);
+    snprintf(path, n, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Node count of DOT text, parsed by cgraph (what `dot` itself would see). */
+static int S_dot_nodes(const char *dot)
+{
+    Agraph_t *g = agmemread(dot);
+    ck_assert_msg(g != NULL, "cgraph cannot parse the DOT text");
+    int n = agnnodes(g);
+    agclose(g);
+    return n;
+}
+
+/* `dot -Tsvg` (the Graphviz command, only as an external validator here)
+ * accepts the text without errors. */
+static void S_dot_accepts(const char *text)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_write_model(dir, "g.dot", text);
+    size_t n = strlen(path) * 2 + 64;
+    char *cmd = tm_xmalloc(n);
+    snprintf(cmd, n, "dot -Tsvg '%s' -o /dev/null 2>'%s.err'", path, path);
+    int rc = system(cmd);
+    snprintf(cmd, n, "%s.err", path);
+    size_t elen = 0;
+    char *err = tu_slurp(cmd, &elen);
+    ck_assert_msg(rc == 0 && elen == 0, "dot rejected the DOT text (rc %d): %s", rc,
+                  err ? err : "");
+    free(err);
+    free(cmd);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+typedef struct {
+    int scripts, foreign, on_attrs, element_nodes, nodes;
+} S_svg_facts;
+
+static void S_walk(xmlNode *n, S_svg_facts *f)
+{
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        const char *name = (const char *)n->name;
+        if (strcmp(name, "script") == 0)
+            f->scripts++;
+        if (strcmp(name, "foreignObject") == 0)
+            f->foreign++;
+        for (xmlAttr *at = n->properties; at; at = at->next)
+            if ((at->name[0] == 'o' || at->name[0] == 'O') &&
+                (at->name[1] == 'n' || at->name[1] == 'N'))
+                f->on_attrs++;
+        if (strcmp(name, "g") == 0) {
+            xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+            if (cls && strcmp((const char *)cls, "node") == 0) {
+                f->nodes++;
+                /* the node's <title> is its generated name: e<index> for elements */
+                for (xmlNode *k = n->children; k; k = k->next)
+                    if (k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, "title") == 0) {
+                        xmlChar *t = xmlNodeGetContent(k);
+                        const char *s = (const char *)t;
+                        if (s && s[0] == 'e' && s[1] && strspn(s + 1, "0123456789") == strlen(s + 1))
+                            f->element_nodes++;
+                        xmlFree(t);
+                    }
+            }
+            xmlFree(cls);
+        }
+        S_walk(n->children, f);
+    }
+}
+
+/* Parse an SVG with libxml2 (no network, no entities) and gather facts. */
+static S_svg_facts S_svg(const char *svg, size_t len)
+{
+    S_svg_facts f = {0};
+    xmlDoc *doc = xmlReadMemory(svg, (int)len, "dfd.svg", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                                                XML_PARSE_NOWARNING);
+    ck_assert_msg(doc != NULL, "the SVG is not well-formed XML");
+    S_walk(xmlDocGetRootElement(doc), &f);
+    xmlFreeDoc(doc);
+    return f;
+}
+
+static void S_check_png(const char *png, size_t len)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    ck_assert_uint_gt(len, 1000);
+    ck_assert_int_eq(memcmp(png, sig, 8), 0);
+    ck_assert_int_eq(memcmp(png + 12, "IHDR", 4), 0);
+    const unsigned char *p = (const unsigned char *)png + 16;
+    unsigned long w = (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | p[2] << 8 | p[3];
+    unsigned long h = (unsigned long)p[4] << 24 | (unsigned long)p[5] << 16 | p[6] << 8 | p[7];
+    ck_assert_uint_gt(w, 100);
+    ck_assert_uint_gt(h, 50);
+    ck_assert_uint_lt(w, 40000);
+    ck_assert_uint_lt(h, 40000);
+}
+
+/* ------------------------------------------------------------- golden */
+
+static void S_golden(const char *model, const char *golden)
+{
+    S_run r;
+    S_analyze(&r, tu_path(model));
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    tm_render_cache_free(&o);
+    const char *gpath = tu_path(golden);
+    if (getenv("STRIDEC_UPDATE_GOLDEN")) {
+        FILE *f = fopen(gpath, "wb");
+        ck_assert_ptr_nonnull(f);
+        fwrite(dot, 1, len, f);
+        fclose(f);
+    }
+    size_t glen = 0;
+    char *want = tu_slurp(gpath, &glen);
+    ck_assert_msg(want != NULL, "missing %s (STRIDEC_UPDATE_GOLDEN=1 writes it)", golden);
+    if (glen != len || memcmp(want, dot, len) != 0) {
+        size_t i = 0;
+        while (i < len && i < glen && want[i] == dot[i])
+            i++;
+        size_t from = i > 80 ? i - 80 : 0;
+        ck_abort_msg("%s differs from the rendered DOT at byte %zu:\nwant: %.160s\ngot:  %.160s",
+                     golden, i, want + from, dot + from);
+    }
+    free(want);
+    free(dot);
+    S_free(&r);
+}
+
+START_TEST(golden_minimal)
+{
+    S_golden("models/minimal.yaml", "tests/golden/minimal.dot");
+}
+END_TEST
+
+START_TEST(golden_serverless_webapp)
+{
+    S_golden("models/serverless-webapp.yaml", "tests/golden/serverless-webapp.dot");
+}
+END_TEST
+
+/* The same model in the three syntaxes draws the same diagram. */
+START_TEST(same_dot_from_yaml_json_xml)
+{
+    char *dots[3];
+    size_t lens[3];
+    const char *paths[3] = {"models/minimal.yaml", "models/minimal.json", "models/minimal.xml"};
+    for (int i = 0; i < 3; i++) {
+        S_run r;
+        S_analyze(&r, tu_path(paths[i]));
+        tm_render_opts o;
+        S_opts(&o);
+        dots[i] = S_render(r.a, &o, tm_render_dot, &lens[i]);
+        tm_render_cache_free(&o);
+        S_free(&r);
+    }
+    for (int i = 1; i < 3; i++) {
+        ck_assert_uint_eq(lens[i], lens[0]);
+        ck_assert_int_eq(memcmp(dots[i], dots[0], lens[0]), 0);
+    }
+    for (int i = 0; i < 3; i++)
+        free(dots[i]);
+}
+END_TEST
+
+/* ---------------------------------------------------------- determinism */
+
+START_TEST(dot_is_deterministic_and_accepted_by_graphviz)
+{
+    char *first = NULL;
+    size_t first_len = 0;
+    for (int round = 0; round < 2; round++) {
+        S_run r;
+        S_analyze(&r, tu_path("models/serverless-webapp.yaml"));
+        tm_render_opts o;
+        S_opts(&o);
+        size_t len;
+        char *dot = S_render(r.a, &o, tm_render_dot, &len);
+        tm_render_cache_free(&o);
+        if (!first) {
+            first = dot;
+            first_len = len;
+            /* every element is a node, plus the legend */
+            ck_assert_int_eq(S_dot_nodes(dot), (int)r.model->n_elements + 1);
+            S_dot_accepts(dot);
+        } else {
+            ck_assert_uint_eq(len, first_len);
+            ck_assert_int_eq(memcmp(dot, first, len), 0);
+            free(dot);
+        }
+        S_free(&r);
+    }
+    free(first);
+}
+END_TEST
+
+START_TEST(svg_and_png_from_one_layout)
+{
+    S_run r;
+    S_analyze(&r, tu_path("models/serverless-webapp.yaml"));
+    tm_render_opts o;
+    S_opts(&o);
+    size_t slen, plen, slen2;
+    char *svg = S_render(r.a, &o, tm_render_svg, &slen);
+    void *layout = tm_render_cache_get(&o, "dfd.layout");
+    ck_assert_ptr_nonnull(layout);
+    char *png = S_render(r.a, &o, tm_render_png, &plen);
+    char *svg2 = S_render(r.a, &o, tm_render_svg, &slen2);
+    /* laid out once: the cached layout is the one used for all three */
+    ck_assert_ptr_eq(tm_render_cache_get(&o, "dfd.layout"), layout);
+    ck_assert_uint_eq(slen, slen2);
+    ck_assert_int_eq(memcmp(svg, svg2, slen), 0);
+    S_svg_facts f = S_svg(svg, slen);
+    ck_assert_int_eq(f.element_nodes, (int)r.model->n_elements);
+    ck_assert_int_eq(f.nodes, (int)r.model->n_elements + 1);
+    ck_assert_int_eq(f.scripts + f.foreign + f.on_attrs, 0);
+    S_check_png(png, plen);
+    /* the flow numbers of every report are on the edges */
+    ck_assert_ptr_nonnull(strstr(svg, "font-weight=\"bold\" font-size=\"8.00\" fill=\"#222222\">1</text>"));
+    free(svg);
+    free(svg2);
+    free(png);
+    tm_render_cache_free(&o);
+    S_free(&r);
+}
+END_TEST
+
+/* Without a render cache (o == NULL) everything still works and is freed. */
+START_TEST(renders_without_options)
+{
+    S_run r;
+    S_analyze(&r, tu_path("models/minimal.yaml"));
+    size_t len;
+    char *svg = S_render(r.a, NULL, tm_render_svg, &len);
+    S_svg(svg, len);
+    char *dot = S_render(r.a, NULL, tm_render_dot, &len);
+    ck_assert_ptr_nonnull(strstr(dot, "digraph dfd {"));
+    free(svg);
+    free(dot);
+    S_free(&r);
+}
+END_TEST
+
+/* ----------------------------------------------------- conventions */
+
+START_TEST(shapes_annotations_and_legend)
+{
+    S_run r;
+    S_analyze(&r, tu_path("models/minimal.yaml"));
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    /* user: external rectangle; api/upload: rounded processes; photos: open store */
+    ck_assert_ptr_nonnull(strstr(dot, "e0 [shape=\"box\", style=\"filled\""));
+    ck_assert_ptr_nonnull(strstr(dot, "e1 [shape=\"box\", style=\"rounded,filled\""));
+    ck_assert_ptr_nonnull(strstr(dot, "e3 [shape=\"plain\", label=<<TABLE"));
+    ck_assert_ptr_nonnull(strstr(dot, "SIDES=\"TB\""));
+    /* catalogue label as the type caption */
+    ck_assert_ptr_nonnull(strstr(dot, "AWS Lambda"));
+    /* boundaries: dashed clusters, nested by parent */
+    ck_assert_ptr_nonnull(strstr(dot, "subgraph cluster_b0 {"));
+    ck_assert_ptr_nonnull(strstr(dot, "style=\"dashed,rounded\""));
+    /* flow 1 crosses internet -> aws: thick with the crossing ring */
+    const char *f1 = strstr(dot, "e0 -> e1 [");
+    ck_assert_ptr_nonnull(f1);
+    ck_assert_ptr_nonnull(strstr(f1, "penwidth=\"2.6\""));
+    ck_assert_ptr_nonnull(strstr(f1, "arrowtail=\"odot\""));
+    /* flow 2 is a trigger, nothing proven: dashed, hollow head, marked */
+    const char *f2 = strstr(dot, "e1 -> e2 [");
+    ck_assert_ptr_nonnull(f2);
+    ck_assert_ptr_nonnull(strstr(f2, "trigger"));
+    ck_assert_ptr_nonnull(strstr(f2, "style=\"dashed\""));
+    ck_assert_ptr_nonnull(strstr(f2, "arrowhead=\"empty\""));
+    /* severity as text and colour: whatever the engine found, the open
+     * maximum of each element shows as its tag */
+    for (size_t i = 0; i < r.model->n_elements; i++) {
+        static const char *const tags[] = {"", "[L]", "[M]", "[H]", "[C]"};
+        tm_severity s = r.a->elements[i].max_open;
+        if (s == TM_SEV_NONE)
+            continue;
+        char want[64];
+        snprintf(want, sizeof want, "e%zu [", i);
+        const char *node = strstr(dot, want);
+        ck_assert_ptr_nonnull(node);
+        const char *eol = strchr(node, '\n');
+        const char *tag = strstr(node, tags[s]);
+        ck_assert_msg(tag && tag < eol, "element %zu lacks its severity tag %s", i, tags[s]);
+    }
+    /* the legend lists only what is drawn: no out-of-scope element here */
+    ck_assert_ptr_nonnull(strstr(dot, "legend ["));
+    ck_assert_ptr_null(strstr(dot, "out of scope"));
+    ck_assert_ptr_nonnull(strstr(dot, "data store"));
+    free(dot);
+
+    o.dfd_direction = "TB";
+    tm_render_cache_free(&o);
+    dot = S_render(r.a, &o, tm_render_dot, &len);
+    ck_assert_ptr_nonnull(strstr(dot, "rankdir=\"TB\""));
+    free(dot);
+    tm_render_cache_free(&o);
+    S_free(&r);
+}
+END_TEST
+
+/* ------------------------------------------------------ hostile text */
+
+static const char S_hostile[] =
+    "stridec: 1\n"
+    "system: {name: \"</text><script>alert(1)</script><!-- -->\"}\n"
+    "boundaries:\n"
+    "  - {id: b1, name: \"]]><foreignObject><body onload=\\\"x()\\\"/></foreignObject>\", type: "
+    "\"\\\"];evil[\"}\n"
+    "elements:\n"
+    "  - {id: a, name: \"\\\"]; x [label=\\\"y\\\"\", type: user}\n"
+    "  - {id: b, name: \"<svg onload=alert(1)>\", type: \"<script>\", boundary: b1}\n"
+    "  - {id: c, name: \"a & b --> c\\\\\\\" } digraph { z\", type: aws.s3, boundary: b1}\n"
+    "  - {id: d, name: \"tab\\there\\nnew line\\u0085next\", type: generic.process, "
+    "out_of_scope: true, reason: \"<b>why</b>\"}\n"
+    "flows:\n"
+    "  - {from: a, to: b, name: \"\\\"] ; b -> a [color=red\", protocol: \"<img src=x "
+    "onerror=alert(1)>\"}\n"
+    "  - {from: b, to: c, name: \"</title><script>1</script>\", protocol: \"&amp;\"}\n"
+    "  - {from: c, to: d, name: \"-->\\u2028<!--\"}\n";
+
+START_TEST(hostile_names_cannot_inject)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_write_model(dir, "hostile.yaml", S_hostile);
+    S_run r;
+    S_analyze(&r, path);
+    ck_assert_uint_eq(r.model->n_elements, 4);
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    ck_assert_int_eq(S_dot_nodes(dot), 4 + 1); /* elements + legend: no `x`, no `z` */
+    ck_assert_ptr_null(strstr(dot, "<script"));
+    S_dot_accepts(dot);
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg_facts f = S_svg(svg, len);
+    ck_assert_int_eq(f.scripts, 0);
+    ck_assert_int_eq(f.foreign, 0);
+    ck_assert_int_eq(f.on_attrs, 0);
+    ck_assert_int_eq(f.element_nodes, 4);
+    ck_assert_int_eq(f.nodes, 4 + 1);
+    /* the text is there, escaped (in <text>, <title> and comments alike) */
+    ck_assert_ptr_nonnull(strstr(svg, "&lt;script&gt;"));
+    ck_assert_ptr_null(strstr(svg, "<script"));
+    ck_assert_ptr_null(strstr(svg, "<svg onload"));
+    free(svg);
+    free(dot);
+    tm_render_cache_free(&o);
+    S_free(&r);
+    /* the colleague's shared hostile model, when present */
+    if (access(tu_path("tests/models/hostile.yaml"), R_OK) == 0) {
+        tm_diags *d = tm_diags_new();
+        tm_load_opts lo;
+        memset(&lo, 0, sizeof lo);
+        tm_model *m = tm_model_load(tu_path("tests/models/hostile.yaml"), &lo, d);
+        tm_diags_free(d);
+        if (m) {
+            tm_model_free(m);
+            S_analyze(&r, tu_path("tests/models/hostile.yaml"));
+            S_opts(&o);
+            svg = S_render(r.a, &o, tm_render_svg, &len);
+            f = S_svg(svg, len);
+            ck_assert_int_eq(f.scripts + f.foreign + f.on_attrs, 0);
+            ck_assert_int_eq(f.element_nodes, (int)r.model->n_elements);
+            free(svg);
+            tm_render_cache_free(&o);
+            S_free(&r);
+        }
+    }
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(unicode_names_reach_the_svg)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_write_model(dir, "uni.yaml",
+                               "stridec: 1\n"
+                               "system: {name: Σύστημα}\n"
+                               "boundaries: [{id: cloud, name: Облако, type: cloud-account}]\n"
+                               "elements:\n"
+                               "  - {id: u, name: Χρήστης, type: user}\n"
+                               "  - {id: f, name: Функция, type: aws.lambda, boundary: cloud}\n"
+                               "  - {id: s, name: 数据存储, type: aws.dynamodb, boundary: cloud}\n"
+                               "flows:\n"
+                               "  - {from: u, to: f, name: 注文, protocol: https}\n"
+                               "  - {from: f, to: s, name: Запись, protocol: aws-api}\n");
+    S_run r;
+    S_analyze(&r, path);
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg(svg, len);
+    const char *words[] = {"Σύστημα", "Облако", "Χρήστης", "Функция", "数据存储", "注文", "Запись"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        ck_assert_msg(strstr(svg, words[i]) != NULL, "%s missing from the SVG", words[i]);
+    ck_assert_ptr_nonnull(strstr(svg, "DejaVu Sans"));
+    char *png = S_render(r.a, &o, tm_render_png, &len);
+    S_check_png(png, len);
+    free(png);
+    free(svg);
+    tm_render_cache_free(&o);
+    S_free(&r);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* --------------------------------------------------------- split mode */
+
+/* nb top-level boundaries (each with a nested one), n elements, chains. */
+static char *S_large_model(const char *dir, size_t n, size_t nb)
+{
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_buf_puts(&b, "stridec: 1\nsystem: {name: Large}\nboundaries:\n");
+    for (size_t i = 0; i < nb; i++)
+        tm_buf_printf(&b, "  - {id: zone-%zu, type: cloud-account}\n"
+                          "  - {id: zone-%zu.inner, type: vpc, parent: zone-%zu}\n", i, i, i);
+    tm_buf_puts(&b, "elements:\n  - {id: client, type: user}\n");
+    for (size_t i = 1; i < n; i++)
+        tm_buf_printf(&b, "  - {id: x%zu, type: %s, boundary: zone-%zu%s}\n", i,
+                      i % 2 ? "aws.lambda" : "aws.s3", i % nb, (i / nb) % 2 ? ".inner" : "");
+    tm_buf_puts(&b, "flows:\n");
+    for (size_t i = 1; i < nb && i < n; i++)
+        tm_buf_printf(&b, "  - {from: client, to: x%zu, protocol: https}\n", i);
+    for (size_t i = 1; i + nb < n; i++)
+        tm_buf_printf(&b, "  - {from: x%zu, to: x%zu, protocol: aws-api}\n", i, i + nb);
+    for (size_t i = 1; i + 1 < n; i += 7) /* across boundaries */
+        tm_buf_printf(&b, "  - {from: x%zu, to: x%zu, protocol: aws-api}\n", i, i + 1);
+    char *path = S_write_model(dir, "large.yaml", b.data);
+    tm_buf_free(&b);
+    return path;
+}
+
+START_TEST(split_large_model_per_boundary)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_large_model(dir, 61, 3);
+    S_run r;
+    S_analyze(&r, path);
+    tm_render_opts o;
+    S_opts(&o);
+    o.dfd_split_threshold = 20;
+    o.extra = tm_outputs_new();
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    /* overview: 3 collapsed boundaries + the client + legend */
+    ck_assert_int_eq(S_dot_nodes(dot), 3 + 1 + 1);
+    ck_assert_ptr_nonnull(strstr(dot, "flows"));
+    S_dot_accepts(dot);
+    ck_assert_uint_eq(tm_outputs_count(o.extra), 3);
+    for (size_t i = 0; i < 3; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "dfd-zone-%zu.dot", i);
+        ck_assert_str_eq(tm_outputs_name(o.extra, i), want);
+        size_t dlen;
+        const char *part = tm_outputs_data(o.extra, i, &dlen);
+        /* 20 members + the client + the cross-boundary neighbours + legend */
+        int nodes = S_dot_nodes(part);
+        ck_assert_int_gt(nodes, 20 + 1);
+        ck_assert_ptr_nonnull(strstr(part, "cluster_b"));
+    }
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg(svg, len);
+    ck_assert_uint_eq(tm_outputs_count(o.extra), 6);
+    ck_assert_str_eq(tm_outputs_name(o.extra, 3), "dfd-zone-0.svg");
+    size_t plen;
+    const char *psvg = tm_outputs_data(o.extra, 5, &plen);
+    S_svg_facts f = S_svg(psvg, plen);
+    ck_assert_int_gt(f.element_nodes, 20);
+    char *png = S_render(r.a, &o, tm_render_png, &len);
+    S_check_png(png, len);
+    ck_assert_uint_eq(tm_outputs_count(o.extra), 9);
+    ck_assert_str_eq(tm_outputs_name(o.extra, 8), "dfd-zone-2.png");
+    size_t pplen;
+    S_check_png(tm_outputs_data(o.extra, 8, &pplen), pplen);
+    free(png);
+    free(svg);
+    free(dot);
+    tm_render_cache_free(&o);
+    tm_outputs_free(o.extra);
+
+    /* under the threshold: one diagram, no extras */
+    S_opts(&o);
+    o.extra = tm_outputs_new();
+    dot = S_render(r.a, &o, tm_render_dot, &len);
+    ck_assert_uint_eq(tm_outputs_count(o.extra), 0);
+    ck_assert_int_eq(S_dot_nodes(dot), 61 + 1);
+    free(dot);
+    tm_render_cache_free(&o);
+    tm_outputs_free(o.extra);
+    S_free(&r);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+START_TEST(implicit_entry_points_add_nodes)
+{
+    S_run r;
+    S_analyze(&r, tu_path("models/minimal.yaml"));
+    size_t expected = 0;
+    for (size_t i = 0; i < r.model->n_elements; i++)
+        expected += r.a->elements[i].n_entry_points;
+    ck_assert_uint_gt(expected, 0); /* managed AWS services have a management plane */
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *plain = S_render(r.a, &o, tm_render_dot, &len);
+    tm_render_cache_free(&o);
+    o.dfd_implicit = 1;
+    char *implicit = S_render(r.a, &o, tm_render_dot, &len);
+    ck_assert_int_eq(S_dot_nodes(implicit), S_dot_nodes(plain) + (int)expected);
+    ck_assert_ptr_nonnull(strstr(implicit, "implicit entry point"));
+    ck_assert_ptr_null(strstr(plain, "implicit entry point"));
+    S_dot_accepts(implicit);
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg_facts f = S_svg(svg, len);
+    ck_assert_int_eq(f.nodes, (int)(r.model->n_elements + 1 + expected));
+    free(svg);
+    free(plain);
+    free(implicit);
+    tm_render_cache_free(&o);
+    S_free(&r);
+}
+END_TEST
+
+/* The CLI writes dfd.dot, dfd.svg and dfd.png, and --dfd-implicit reaches us. */
+START_TEST(cli_report_writes_the_diagrams)
+{
+    char *dir = tu_tmpdir();
+    const char *args[] = {"report", "models/minimal.yaml", "-f", "dot,svg,png", "--dfd-implicit",
+                          "-o", dir, NULL};
+    tu_result res = tu_run(args);
+    ck_assert_msg(res.status == 0, "stridec report failed: %s", res.err);
+    const char *names[] = {"dfd.dot", "dfd.svg", "dfd.png"};
+    for (int i = 0; i < 3; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        size_t len = 0;
+        char *data = tu_slurp(p, &len);
+        ck_assert_msg(data != NULL, "%s not written", names[i]);
+        if (i == 0)
+            ck_assert_ptr_nonnull(strstr(data, "_ep0 ["));
+        if (i == 1)
+            S_svg(data, len);
+        if (i == 2)
+            S_check_png(data, len);
+        free(data);
+    }
+    tu_result_free(&res);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *suite_dfd(void)
+{
+    Suite *s = suite_create("dfd");
+    TCase *tc = tcase_create("dfd");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, golden_minimal);
+    tcase_add_test(tc, golden_serverless_webapp);
+    tcase_add_test(tc, same_dot_from_yaml_json_xml);
+    tcase_add_test(tc, dot_is_deterministic_and_accepted_by_graphviz);
+    tcase_add_test(tc, svg_and_png_from_one_layout);
+    tcase_add_test(tc, renders_without_options);
+    tcase_add_test(tc, shapes_annotations_and_legend);
+    tcase_add_test(tc, hostile_names_cannot_inject);
+    tcase_add_test(tc, unicode_names_reach_the_svg);
+    tcase_add_test(tc, split_large_model_per_boundary);
+    tcase_add_test(tc, implicit_entry_points_add_nodes);
+    tcase_add_test(tc, cli_report_writes_the_diagrams);
+    suite_add_tcase(s, tc);
+    return s;
+}
