@@ -15,6 +15,7 @@
  *   - Slack tokens            xoxb- xoxa- xoxp- xoxr- xoxs-
  *   - Stripe live keys        sk_live_, rk_live_
  *   - Google API keys         AIza + 35 characters
+ *   - passwords in URLs        scheme://user:password@host
  *   - password/secret/token assignments with a literal value (references
  *     such as ${{ secrets.X }}, ${env:X}, ${ssm:...}, !Ref, $VAR are skipped)
  *   - high-entropy literals   Shannon entropy > 4.0 bits per character on a
@@ -283,35 +284,95 @@ static void S_scan_aws_secret(scan *s, const char *p, size_t len)
     }
 }
 
-/* Names whose literal value is a credential. */
-static const char *const S_secret_names[] = {
-    "password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "api-key",
-    "access_key", "accesskey", "private_key", "client_secret", "credentials",
-};
+/* Key names are split into words (at '_', '-', '.', spaces and camelCase
+ * humps) and compared word by word, so that apiToken, DB_PASSWORD and
+ * client-secret count and tokenizer or passwordPolicy do not. */
+#define NAME_WORDS 16
+#define WORD_MAX 32
 
-/* Last words that make a secret-sounding name point at a secret instead of
- * holding one: PAYMENT_SECRET_ID, token_url, password_policy, secret_arn. */
-static const char *const S_not_secret_suffixes[] = {
+typedef struct {
+    char w[NAME_WORDS][WORD_MAX];
+    size_t n;
+} name_words;
+
+static void S_split_name(const char *k, size_t n, name_words *out)
+{
+    out->n = 0;
+    size_t len = 0;
+    for (size_t i = 0; i <= n; i++) {
+        int c = i < n ? (unsigned char)k[i] : 0;
+        int hump = i > 0 && i < n && isupper(c) && islower((unsigned char)k[i - 1]);
+        if (!c || c == '_' || c == '-' || c == '.' || c == ' ' || hump) {
+            if (len && out->n < NAME_WORDS)
+                out->w[out->n++][len] = '\0';
+            len = 0;
+            if (!hump)
+                continue;
+        }
+        if (out->n < NAME_WORDS && len < WORD_MAX - 1)
+            out->w[out->n][len++] = (char)tolower(c);
+    }
+}
+
+static int S_ends_with(const char *w, const char *suffix)
+{
+    size_t a = strlen(w), b = strlen(suffix);
+    return a >= b && strcmp(w + a - b, suffix) == 0;
+}
+
+/* Words that name a credential on their own (also as the end of a word:
+ * dbpassword, apitoken). */
+static const char *const S_secret_words[] = {
+    "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential",
+    "credentials", "privatekey", "accesskey", "secretkey",
+};
+/* ... and pairs of words: api key, private key. */
+static const char *const S_secret_pairs[][2] = {
+    {"api", "key"}, {"access", "key"}, {"private", "key"}, {"secret", "key"}, {"auth", "key"},
+    {"signing", "key"}, {"encryption", "key"}, {"master", "key"},
+};
+/* A last word that makes the name point at a secret instead of holding it:
+ * PAYMENT_SECRET_ID, token_url, passwordPolicy, secret_arn. */
+static const char *const S_not_secret_last[] = {
     "id", "ids", "arn", "name", "url", "uri", "path", "file", "ref", "type", "length", "policy",
     "region", "endpoint", "prefix", "version", "count", "ttl", "expiry", "scanning", "manager",
-    "rotation", "header", "field", "param", "env",
+    "rotation", "header", "field", "param", "env", "hash", "store",
 };
 
 static int S_secret_name(const char *k, size_t n)
 {
-    size_t last = n;
-    while (last > 0 && k[last - 1] != '_' && k[last - 1] != '-' && k[last - 1] != '.')
-        last--;
-    if (last > 0) {
-        size_t sl = n - last;
-        for (size_t i = 0; i < sizeof S_not_secret_suffixes / sizeof *S_not_secret_suffixes; i++)
-            if (strlen(S_not_secret_suffixes[i]) == sl &&
-                S_ci_find(k + last, sl, S_not_secret_suffixes[i]) == 0)
-                return 0;
+    name_words nw;
+    S_split_name(k, n, &nw);
+    if (!nw.n)
+        return 0;
+    const char *last = nw.w[nw.n - 1];
+    for (size_t i = 0; i < sizeof S_not_secret_last / sizeof *S_not_secret_last; i++)
+        if (strcmp(last, S_not_secret_last[i]) == 0)
+            return 0;
+    for (size_t i = 0; i < nw.n; i++) {
+        for (size_t k2 = 0; k2 < sizeof S_secret_words / sizeof *S_secret_words; k2++)
+            if (S_ends_with(nw.w[i], S_secret_words[k2]))
+                return 1;
+        if (i + 1 < nw.n)
+            for (size_t k2 = 0; k2 < sizeof S_secret_pairs / sizeof *S_secret_pairs; k2++)
+                if (strcmp(nw.w[i], S_secret_pairs[k2][0]) == 0 &&
+                    strcmp(nw.w[i + 1], S_secret_pairs[k2][1]) == 0)
+                    return 1;
     }
-    for (size_t i = 0; i < sizeof S_secret_names / sizeof *S_secret_names; i++)
-        if (S_ci_find(k, n, S_secret_names[i]) >= 0)
-            return 1;
+    return 0;
+}
+
+/* Names whose values are digests, not secrets, however random they look. */
+static int S_digest_name(const char *k, size_t n)
+{
+    static const char *const words[] = {"integrity", "checksum", "hash", "digest", "sha",
+                                        "sha256", "sha512", "etag", "commit", "revision", "rev"};
+    name_words nw;
+    S_split_name(k, n, &nw);
+    for (size_t i = 0; i < nw.n; i++)
+        for (size_t w = 0; w < sizeof words / sizeof *words; w++)
+            if (strcmp(nw.w[i], words[w]) == 0)
+                return 1;
     return 0;
 }
 
@@ -430,7 +491,9 @@ static void S_scan_assignments(scan *s, const char *p, size_t len)
             S_found(s, "hard-coded secret assignment", vb, ve);
             continue;
         }
-        if (vn >= 32) {
+        /* Subresource-integrity values (sha512-...) are digests. */
+        if (vn >= 32 && !S_digest_name(p + kb, ke - kb) &&
+            !(vn > 4 && memcmp(p + vb, "sha", 3) == 0 && memchr(p + vb, '-', 8))) {
             int b64 = 1, hex = 1;
             for (size_t k = vb; k < ve; k++) {
                 b64 &= S_b64url((unsigned char)p[k]);
@@ -439,6 +502,31 @@ static void S_scan_assignments(scan *s, const char *p, size_t len)
             if ((b64 || hex) && S_entropy(p + vb, vn) > 4.0)
                 S_found(s, "high-entropy string", vb, ve);
         }
+    }
+}
+
+/* Credentials in a URL: scheme://user:password@host. */
+static void S_scan_url_credentials(scan *s, const char *p, size_t len)
+{
+    for (size_t i = 0; i + 3 < len; i++) {
+        if (memcmp(p + i, "://", 3) != 0)
+            continue;
+        size_t b = i + 3, colon = 0, j = b;
+        while (j < len && p[j] != '@' && p[j] != '/' && p[j] != ' ' && p[j] != '\t' &&
+               p[j] != '"' && p[j] != '\'' && p[j] != '\r') {
+            if (p[j] == ':' && !colon)
+                colon = j;
+            j++;
+        }
+        if (j >= len || p[j] != '@' || !colon || colon + 1 == j)
+            continue;
+        const char *pw = p + colon + 1;
+        size_t pn = j - colon - 1;
+        if (pn < 3 || S_is_reference(pw, pn) || (pn >= 6 && S_is_placeholder(pw, pn)) ||
+            (pn == 4 && S_ci_find(pw, pn, "pass") == 0))
+            continue;
+        S_found(s, "password in URL", colon + 1, j);
+        i = j;
     }
 }
 
@@ -464,6 +552,7 @@ size_t tm_secrets_scan(tm_arena *ar, const char *file, const char *text, size_t 
         S_scan_private_key(&s, s.line, n);
         S_scan_prefixed(&s, s.line, n);
         S_scan_aws_secret(&s, s.line, n);
+        S_scan_url_credentials(&s, s.line, n);
         S_scan_assignments(&s, s.line, n);
         pos = end + 1;
     }

@@ -115,6 +115,35 @@ START_TEST(generic_assignments)
 }
 END_TEST
 
+START_TEST(url_credentials)
+{
+    S_one("url: https://deploy:S3cretPw@git.example.com/repo.git\n", "password in URL",
+          "S3cr****", 1, 21);
+    S_one("DATABASE_URL=postgres://app:pa55w0rd!@db:5432/app\n", "password in URL",
+          "pa55*****", 1, 29);
+    S_none("url: https://git.example.com/repo.git\n");
+    S_none("url: https://user@git.example.com/repo.git\n");
+    S_none("url: https://user:${GIT_TOKEN}@git.example.com/repo.git\n");
+    S_none("see http://example.com:8080/path\n");
+}
+END_TEST
+
+START_TEST(key_names_by_word)
+{
+    /* Word-level names: tokenizer is not a token, apiToken and DB_PASSWORD are. */
+    S_none("tokenizer: bert-base-uncased\n");
+    S_none("passwordPolicy: strict-and-long\n");
+    S_none("paymentSecretId: shop/payment-api\n");
+    S_one("apiToken: abc123def456\n", "hard-coded secret assignment", "abc1********", 1, 11);
+    S_one("DB_PASSWORD=abc123def456\n", "hard-coded secret assignment", "abc1********", 1, 13);
+    S_one("private-key: abc123def456\n", "hard-coded secret assignment", "abc1********", 1, 14);
+    S_one("AppSecretKey: abc123def456\n", "hard-coded secret assignment", "abc1********", 1, 15);
+    /* Digests are random but not secret. */
+    S_none("\"integrity\": \"sha512-9fK2mQ7xLp4vT8wZ3nB6cR1yH5jD0sGa9fK2mQ7xLp4vT8wZ3nB6cR1y\"\n");
+    S_none("resolved_sha: 9fK2mQ7xLp4vT8wZ3nB6cR1yH5jD0sGa9f\n");
+}
+END_TEST
+
 START_TEST(references_are_not_secrets)
 {
     S_none("password: ${{ secrets.DB_PASSWORD }}\n");
@@ -299,6 +328,8 @@ Suite *suite_secrets(void)
     tcase_add_test(tc, private_keys);
     tcase_add_test(tc, tokens);
     tcase_add_test(tc, generic_assignments);
+    tcase_add_test(tc, url_credentials);
+    tcase_add_test(tc, key_names_by_word);
     tcase_add_test(tc, references_are_not_secrets);
     tcase_add_test(tc, high_entropy_values);
     tcase_add_test(tc, several_on_one_line_and_positions);
