@@ -99,15 +99,6 @@ static double S_entropy(const char *s, size_t n)
     return h;
 }
 
-/* Column (1-based, in characters: UTF-8 continuation bytes do not count). */
-static uint32_t S_col(const char *line, size_t off)
-{
-    uint32_t col = 1;
-    for (size_t i = 0; i < off; i++)
-        if (((unsigned char)line[i] & 0xC0) != 0x80)
-            col++;
-    return col;
-}
 
 /* ------------------------------------------------------------ findings */
 
@@ -119,7 +110,24 @@ typedef struct {
     size_t n_spans;
     const char *line;
     uint32_t lineno;
+    /* Column cursor: each pass reports findings left to right, so columns
+     * are counted incrementally (a huge one-line file stays linear). */
+    size_t col_off;
+    uint32_t col;
 } scan;
+
+/* Column (1-based, in characters: UTF-8 continuation bytes do not count). */
+static uint32_t S_col(scan *s, size_t off)
+{
+    if (off < s->col_off) {
+        s->col_off = 0;
+        s->col = 1;
+    }
+    for (; s->col_off < off; s->col_off++)
+        if (((unsigned char)s->line[s->col_off] & 0xC0) != 0x80)
+            s->col++;
+    return s->col;
+}
 
 static int S_overlaps(const scan *s, size_t b, size_t e)
 {
@@ -131,18 +139,18 @@ static int S_overlaps(const scan *s, size_t b, size_t e)
 
 static void S_found(scan *s, const char *kind, size_t b, size_t e)
 {
-    if (S_overlaps(s, b, e) || s->found.len >= TM_MAX_SECRETS)
+    /* At most 64 findings a line (a line of keys is one problem, not
+     * thousands) and TM_MAX_SECRETS a file. */
+    if (S_overlaps(s, b, e) || s->found.len >= TM_MAX_SECRETS || s->n_spans >= 64)
         return;
-    if (s->n_spans < 64) {
-        s->spans[s->n_spans][0] = b;
-        s->spans[s->n_spans][1] = e;
-        s->n_spans++;
-    }
+    s->spans[s->n_spans][0] = b;
+    s->spans[s->n_spans][1] = e;
+    s->n_spans++;
     tm_secret *sec = tm_arena_alloc(s->ar, sizeof *sec);
     sec->kind = kind;
     sec->file = s->file;
     sec->line = s->lineno;
-    sec->col = S_col(s->line, b);
+    sec->col = S_col(s, b);
     /* Build the mask from the first MASK_KEEP bytes only: the rest of the
      * value is never copied anywhere. A multi-byte character cut in the
      * middle would be invalid UTF-8, so only ASCII is kept. */
@@ -547,6 +555,8 @@ size_t tm_secrets_scan(tm_arena *ar, const char *file, const char *text, size_t 
         s.line = text + pos;
         s.lineno = lineno;
         s.n_spans = 0;
+        s.col_off = 0;
+        s.col = 1;
         size_t n = end - pos;
         /* Specific patterns first: a generic finding never repeats them. */
         S_scan_private_key(&s, s.line, n);
