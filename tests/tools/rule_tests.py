@@ -253,9 +253,11 @@ iam_case("IAM-CROSS-ACCOUNT",
 iam_case("IAM-NOT-ACTION", [{"effect": "allow", "not_actions": ["iam:*"], "resources": [OWN]}], LEAST)
 iam_case("IAM-SHARED-ROLE", LEAST, LEAST, users=2)
 # The shared-role neg needs one user only: patch below.
-iam_case("IAM-CONFUSED-DEPUTY", LEAST + [{"effect": "allow", "actions": ["sts:AssumeRole"], "principals": ["lambda.amazonaws.com"]}],
+iam_case("IAM-CONFUSED-DEPUTY", LEAST + [{"effect": "allow", "actions": ["sts:AssumeRole"], "principals": ["lambda.amazonaws.com"],
+                                           "conditions": [{"test": "IpAddress", "variable": "aws:SourceIp", "values": ["10.0.0.0/8"]}]}],
          LEAST + [{"effect": "allow", "actions": ["sts:AssumeRole"], "principals": ["lambda.amazonaws.com"],
-                   "conditions": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["111122223333"]}]}])
+                   "conditions": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["111122223333"]}]},
+                  {"effect": "allow", "actions": ["sts:AssumeRole"], "principals": ["arn:aws:iam::111122223333:root"]}])
 iam_case("IAM-USER-ACCESS-KEY", LEAST, LEAST)  # neg patched to a role below
 GH = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
 iam_case("IAM-GH-OIDC",
