@@ -71,7 +71,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
-    fprintf(stderr, "Try 'stridec %s--help'.\n", cmd ? cmd : "");
+    fprintf(stderr, "Try 'stridec %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return CLI_INVALID;
 }
 
