@@ -9,8 +9,12 @@ const tm_format tm_formats[] = {
     {"dot", "dfd.dot", tm_render_dot},
     {"svg", "dfd.svg", tm_render_svg},
     {"png", "dfd.png", tm_render_png},
+    {"html", "report.html", tm_render_html},
+    {"pdf", "report.pdf", tm_render_pdf},
+    {"md", "report.md", tm_render_md},
     {"json", "threats.json", tm_render_json},
     {"sarif", "threats.sarif", tm_render_sarif},
+    {"csv", "threats.csv", tm_render_csv},
 };
 const size_t tm_n_formats = sizeof tm_formats / sizeof tm_formats[0];
 
