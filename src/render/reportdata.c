@@ -898,7 +898,8 @@ tm_node *tm_report_data(const tm_analysis *a, const tm_render_opts *o, tm_arena 
     const char *date = o && o->date ? o->date : m->system.date;
     S_str(&r, root, "date", date);
     S_put(&r, root, "system", S_system(&r));
-    S_put(&r, root, "loss", S_loss_sections(&r));
+    tm_node *loss = S_loss_sections(&r);
+    S_put(&r, root, "loss", loss);
 
     tm_node *l = S_map(&r);
     S_put(&r, l, "elements_by_type", S_elements_by_type(&r));
@@ -910,6 +911,7 @@ tm_node *tm_report_data(const tm_analysis *a, const tm_render_opts *o, tm_arena 
     S_int(&r, l, "n_data", (long long)m->n_data);
     S_int(&r, l, "n_identities", (long long)m->n_identities);
     S_int(&r, l, "n_artifacts", (long long)m->n_artifacts);
+    S_put(&r, l, "section", loss->items[0]); /* its LOSS heading and anchor */
     S_put(&r, root, "list", l);
 
     tm_node *ov = S_map(&r);
@@ -921,16 +923,19 @@ tm_node *tm_report_data(const tm_analysis *a, const tm_render_opts *o, tm_arena 
     S_put(&r, ov, "implicit", S_implicit(&r));
     S_int(&r, ov, "n_flows", (long long)m->n_flows);
     S_int(&r, ov, "n_boundaries", (long long)m->n_boundaries);
+    S_put(&r, ov, "section", loss->items[1]); /* its LOSS heading and anchor */
     S_put(&r, root, "overall", ov);
 
     tm_node *wp = S_map(&r);
     S_put(&r, wp, "groups", S_weak_points(&r));
     S_int(&r, wp, "n_threats", (long long)a->n_threats);
+    S_put(&r, wp, "section", loss->items[2]); /* its LOSS heading and anchor */
     S_put(&r, root, "weak", wp);
 
     tm_node *show = S_map(&r);
     S_put(&r, show, "dashboard", S_dashboard(&r));
     S_put(&r, show, "monitoring", S_monitoring(&r));
+    S_put(&r, show, "section", loss->items[3]); /* its LOSS heading and anchor */
     S_put(&r, root, "show", show);
 
     S_put(&r, root, "checklist", S_checklist(&r));
