@@ -2,7 +2,8 @@
 # Run fuzz targets: sh tests/tools/fuzz.sh SECONDS tests/fuzz/fuzz_NAME.c ...
 #
 # Each target tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; its seeds
-# are tests/fuzz/corpus/NAME/ (optional). With clang's libFuzzer, every
+# are tests/fuzz/corpus/NAME/ and its dictionary tests/fuzz/NAME.dict
+# (both optional). With clang's libFuzzer, every
 # library source (src/{core,load,import,engine,render}/*.c and the generated
 # build/embedded.c) is compiled with coverage and sanitizers into
 # build-fuzz/, and each target runs for SECONDS. New inputs go to
@@ -82,11 +83,12 @@ if have_libfuzzer; then
         bin="$OUT/fuzz_$name"
         "$CLANG" $CFLAGS $SAN -fsanitize=fuzzer "$target" "$OUT/libfuzz.a" $PKG_LIBS -o "$bin"
         mkdir -p "$OUT/corpus/$name"
-        seeds=""
+        seeds="" dict=""
         [ -d "tests/fuzz/corpus/$name" ] && seeds="tests/fuzz/corpus/$name"
+        [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
         echo "fuzz: $name for ${SECONDS_EACH}s"
         if ! ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 \
-            -max_len=65536 -timeout=10 -print_final_stats=1 \
+            -max_len=65536 -timeout=10 -print_final_stats=1 $dict \
             -artifact_prefix="$OUT/crash-$name-" "$OUT/corpus/$name" $seeds; then
             echo "fuzz: $name FAILED: see $OUT/crash-$name-*" >&2
             status=1
