@@ -323,6 +323,16 @@ case("CICD-ADMIN-IDENTITY", "ci",
            identities=[role("deployer", [{"effect": "allow", "actions": ["iam:PassRole"],
                                           "resources": ["arn:aws:iam::111122223333:role/cfn-exec"]}])]))
 
+props_case("CB-PRIVILEGED", "aws.codebuild", {"privileged_mode": True, "encryption": "kms", "logging": True},
+           {"privileged_mode": False, "encryption": "kms", "logging": True}, boundary="cicd")
+props_case("CB-BUILDSPEC-REPO", "aws.codebuild", {"buildspec_in_repo": True, "encryption": "kms", "logging": True},
+           {"buildspec_in_repo": False, "encryption": "kms", "logging": True}, boundary="cicd")
+props_case("CB-CRYPTO-LOGS", "aws.codebuild", {"encryption": "kms"}, {"encryption": "kms", "logging": True},
+           boundary="cicd")
+props_case("CP-WEBHOOK-SECRET", "aws.codepipeline", {"encryption": "kms", "webhook_secret_plaintext": True},
+           {"encryption": "kms", "webhook_secret_plaintext": False}, boundary="cicd")
+props_case("CP-ARTIFACTS", "aws.codepipeline", {"encryption": "aws-managed"}, {"encryption": "kms"}, boundary="cicd")
+
 
 def art(id, **kw):
     a = {"id": id, "name": id, "owner": "platform-team", "origin": "in-house"}
