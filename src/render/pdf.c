@@ -602,6 +602,7 @@ typedef struct {
     float frac[S_MAX_COLS];
     float x[S_MAX_COLS + 1];
     float size;
+    int started; /* header drawn (lazily, with the first row under it) */
 } S_table;
 
 static void S_cell_add(S_cell *c, const char *text, int bold)
@@ -646,10 +647,9 @@ static void S_cell_lines(S_table *t, const S_cell *c, float w, S_lines *out)
     }
 }
 
-static void S_table_header(S_table *t)
+static float S_table_header_lines(S_table *t, S_lines *cols)
 {
     S_pdf *p = t->p;
-    S_lines cols[S_MAX_COLS];
     float h = 0;
     for (int c = 0; c < t->n; c++) {
         memset(&cols[c], 0, sizeof cols[c]);
@@ -661,7 +661,15 @@ static void S_table_header(S_table *t)
         if (ch > h)
             h = ch;
     }
-    h += 2 * S_PAD;
+    return h + 2 * S_PAD;
+}
+
+static void S_table_header(S_table *t)
+{
+    S_pdf *p = t->p;
+    S_lines cols[S_MAX_COLS];
+    float h = S_table_header_lines(t, cols);
+    t->started = 1;
     S_fill_rect(p, t->x[0], p->y - h, t->x[t->n] - t->x[0], h, S_HEAD_FILL);
     for (int c = 0; c < t->n; c++) {
         float y = p->y - S_PAD;
@@ -692,8 +700,7 @@ static void S_table_begin(S_table *t, S_pdf *p, float size, int n, ...)
     t->x[0] = S_MARGIN_X;
     for (int i = 0; i < n; i++)
         t->x[i + 1] = t->x[i] + S_content_width(p) * t->frac[i] / total;
-    S_need(p, 60);
-    S_table_header(t);
+    t->started = 0;
 }
 
 static float S_lines_height(const S_lines *l, size_t from, size_t to)
@@ -727,11 +734,8 @@ static void S_table_band(S_table *t, const S_cell *cells, S_lines *lines, const 
 /* One row: measured first; moved whole to the next page when it does not
  * fit; split at line boundaries, with "(continued)", only when it is taller
  * than a page. The header row is repeated on every new page. */
-static void S_table_row(S_table *t, S_cell *cells)
+static float S_table_measure(S_table *t, const S_cell *cells, S_lines *lines)
 {
-    S_pdf *p = t->p;
-    S_lines lines[S_MAX_COLS];
-    size_t from[S_MAX_COLS], to[S_MAX_COLS];
     float h = 0;
     for (int c = 0; c < t->n; c++) {
         memset(&lines[c], 0, sizeof lines[c]);
@@ -739,12 +743,42 @@ static void S_table_row(S_table *t, S_cell *cells)
         float ch = S_lines_height(&lines[c], 0, lines[c].n);
         if (ch > h)
             h = ch;
+    }
+    return h + 2 * S_PAD;
+}
+
+/* Height of the header plus a row, capped at a page: what must fit below
+ * a heading so that it is not left alone at the foot of a page. */
+static float S_table_lead(S_table *t, const S_cell *cells)
+{
+    S_lines lines[S_MAX_COLS];
+    float h = S_table_header_lines(t, lines);
+    float row = S_table_measure(t, cells, lines);
+    float room = t->p->height - S_MARGIN_TOP - S_MARGIN_BOTTOM - 40;
+    return h + row < room ? h + row : room;
+}
+
+static void S_table_row(S_table *t, S_cell *cells)
+{
+    S_pdf *p = t->p;
+    S_lines lines[S_MAX_COLS];
+    size_t from[S_MAX_COLS], to[S_MAX_COLS];
+    float h = S_table_measure(t, cells, lines);
+    for (int c = 0; c < t->n; c++) {
         from[c] = 0;
         to[c] = lines[c].n;
     }
-    h += 2 * S_PAD;
-    float header = t->size * 1.28f * 2 + 2 * S_PAD; /* a generous guess at the header row */
+    S_lines hl[S_MAX_COLS];
+    float header = S_table_header_lines(t, hl);
     float page_room = p->height - S_MARGIN_TOP - S_MARGIN_BOTTOM - header;
+    if (!t->started) {
+        /* the header goes with the first row (or the first lines of a row
+         * taller than a page) */
+        float first = h <= page_room ? h : 4 * t->size * 1.28f;
+        if (p->y - header - first < S_MARGIN_BOTTOM)
+            S_new_page(p, 0);
+        S_table_header(t);
+    }
     if (p->y - h < S_MARGIN_BOTTOM && h <= page_room) {
         S_new_page(p, 0);
         S_table_header(t);
@@ -1031,6 +1065,11 @@ static int S_diagram_page(S_pdf *p, const tm_analysis *a, const tm_render_opts *
     memcpy(bytes, png.data ? png.data : "", len);
     tm_buf_free(&png);
     HPDF_Image img = HPDF_LoadPngImageFromMem(p->doc, bytes, (HPDF_UINT)len);
+    /* libharu 2.3.0 compresses the colour data of a PNG but writes its alpha
+     * channel (the soft mask) raw: 3 MB for a 3000 x 1000 diagram. */
+    HPDF_Dict smask = HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT);
+    if (smask)
+        smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
     float iw = (float)HPDF_Image_GetWidth(img), ih = (float)HPDF_Image_GetHeight(img);
     S_new_page(p, iw > ih);
     if (bookmark) {
@@ -1271,9 +1310,8 @@ static const char *S_kind_title(const char *kind)
     return kind ? kind : "";
 }
 
-static void S_threat_row(S_pdf *p, S_table *t, const tm_node *th)
+static void S_threat_cells(S_pdf *p, const tm_node *th, S_cell *c)
 {
-    S_cell c[5];
     c[0] = S_cell1(NULL);
     S_cell_run(&c[0], (S_run){S_s(th, "id"), 1, 0, 1, 0});
     S_cell_add(&c[0], S_s(th, "title"), 0);
@@ -1296,30 +1334,32 @@ static void S_threat_row(S_pdf *p, S_table *t, const tm_node *th)
     c[2].filled = 1;
     S_severity_colours(sev, &c[2].fill, &c[2].ink);
     c[3] = S_cell1(NULL);
-    S_cell_add(&c[3], S_s(th, "status"), S_b(th, "open"));
+    S_cell_run(&c[3], (S_run){S_s(th, "status"), S_b(th, "open"), 0, 1, 0});
+    c[4] = S_cell1(S_sd(th, "mitigation", "no remedy given"));
     const tm_node *dec = tm_node_get(th, "decision");
     if (dec) {
-        S_cell_run(&c[3], (S_run){S_s(dec, "justification"), 0, 6.5f, 0, 1});
+        /* the review decision that set the status, with who and when */
         tm_buf who;
         tm_buf_init(&who, 0);
-        if (S_s(dec, "owner"))
-            tm_buf_printf(&who, "owner %s", S_s(dec, "owner"));
-        if (S_s(dec, "ticket"))
-            tm_buf_printf(&who, "%sticket %s", who.len ? ", " : "", S_s(dec, "ticket"));
-        if (S_s(dec, "date"))
-            tm_buf_printf(&who, "%s%s", who.len ? ", " : "", S_s(dec, "date"));
-        if (who.len)
-            S_cell_run(&c[3], (S_run){tm_arena_strdup(p->ar, who.data), 0, 6.5f, 0, 1});
+        const char *v;
+        tm_buf_printf(&who, "Decision (%s)", S_sd(dec, "status", "?"));
+        if ((v = S_s(dec, "owner")) != NULL)
+            tm_buf_printf(&who, ", owner %s", v);
+        if ((v = S_s(dec, "ticket")) != NULL)
+            tm_buf_printf(&who, ", ticket %s", v);
+        if ((v = S_s(dec, "date")) != NULL)
+            tm_buf_printf(&who, ", %s", v);
+        if ((v = S_s(dec, "justification")) != NULL)
+            tm_buf_printf(&who, ": %s", v);
+        S_cell_run(&c[4], (S_run){tm_arena_strdup(p->ar, who.data), 1, 6.5f, 0, 0});
         tm_buf_free(&who);
     }
-    c[4] = S_cell1(S_sd(th, "mitigation", "no remedy given"));
     if (S_s(th, "references_text"))
         S_cell_run(&c[4], (S_run){S_s(th, "references_text"), 0, 6.5f, 0, 1});
     const tm_node *ev = S_l(th, "evidence");
     for (size_t k = 0; k < S_n(ev) && k < 4; k++)
         S_cell_run(&c[4], (S_run){tm_arena_printf(p->ar, "Evidence: %s", S_s(ev->items[k], "text")),
                                   0, 6.5f, 0, 1});
-    S_table_row(t, c);
 }
 
 /* S — Security weak points */
@@ -1338,6 +1378,16 @@ static void S_section_weak(S_pdf *p, const tm_node *data)
         S_empty_note(p, "No threats were found.");
     for (size_t g = 0; g < S_n(groups); g++) {
         const tm_node *gr = groups->items[g];
+        const tm_node *ths = S_l(gr, "threats");
+        S_table t;
+        S_table_begin(&t, p, 7.5f, 5, "Threat", 0.38, "STRIDE", 0.12, "Severity", 0.11,
+                      "Status", 0.1, "Remedy", 0.29);
+        S_cell c[5];
+        if (S_n(ths)) {
+            /* keep the heading with the table's first row */
+            S_threat_cells(p, ths->items[0], c);
+            S_need(p, 60 + S_table_lead(&t, c));
+        }
         S_heading(p, 2, tm_arena_printf(p->ar, "%s: %s", S_kind_title(S_s(gr, "kind")),
                                         S_sd(gr, "name", "?")));
         tm_buf info;
@@ -1350,12 +1400,10 @@ static void S_section_weak(S_pdf *p, const tm_node *data)
         S_para_ex(p, info.data, p->reg, 8.5f, S_GREY, 0);
         tm_buf_free(&info);
         p->y -= 3;
-        const tm_node *ths = S_l(gr, "threats");
-        S_table t;
-        S_table_begin(&t, p, 7.5f, 5, "Threat", 0.42, "STRIDE", 0.13, "Severity", 0.11,
-                      "Status", 0.1, "Remedy", 0.24);
-        for (size_t k = 0; k < S_n(ths); k++)
-            S_threat_row(p, &t, ths->items[k]);
+        for (size_t k = 0; k < S_n(ths); k++) {
+            S_threat_cells(p, ths->items[k], c);
+            S_table_row(&t, c);
+        }
         S_table_end(&t);
     }
 }
@@ -1646,6 +1694,12 @@ static int S_build(S_pdf *p, const tm_analysis *a, const tm_render_opts *o, cons
     const char *bold = reg ? S_font_path(p, S_FONT_BOLD) : NULL;
     if (!reg || !bold)
         return -1;
+    HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(p->doc);
+    HPDF_SetCurrentEncoder(p->doc, "UTF-8");
+    p->enc = HPDF_GetEncoder(p->doc, "UTF-8");
+    p->reg = HPDF_GetFont(p->doc, HPDF_LoadTTFontFromFile(p->doc, reg, HPDF_TRUE), "UTF-8");
+    p->bold = HPDF_GetFont(p->doc, HPDF_LoadTTFontFromFile(p->doc, bold, HPDF_TRUE), "UTF-8");
     p->covered = calloc(S_N_CODEPOINTS / 8, 1);
     p->missing = calloc(S_N_CODEPOINTS / 8, 1);
     unsigned char *bold_cov = calloc(S_N_CODEPOINTS / 8, 1);
@@ -1664,13 +1718,6 @@ static int S_build(S_pdf *p, const tm_analysis *a, const tm_render_opts *o, cons
     if (rc != 0)
         return -1;
     p->replacement = S_bit_get(p->covered, 0x25A1) ? "□" : "?";
-
-    HPDF_SetCompressionMode(p->doc, HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(p->doc);
-    HPDF_SetCurrentEncoder(p->doc, "UTF-8");
-    p->enc = HPDF_GetEncoder(p->doc, "UTF-8");
-    p->reg = HPDF_GetFont(p->doc, HPDF_LoadTTFontFromFile(p->doc, reg, HPDF_TRUE), "UTF-8");
-    p->bold = HPDF_GetFont(p->doc, HPDF_LoadTTFontFromFile(p->doc, bold, HPDF_TRUE), "UTF-8");
     HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE);
 
     const tm_node *sys = tm_node_get(data, "system");
