@@ -25,8 +25,11 @@ void tm_secrets_analyze(tm_analysis *a);
 size_t tm_secrets_scan(tm_arena *ar, const char *file, const char *text, size_t len,
                        tm_secret **out);
 
-/* "file:line:col: kind masked" for each secret of an artifact (owned by ar). */
-const char **tm_secrets_evidence(tm_arena *ar, const tm_artifact_info *info, size_t *n);
+/* Evidence for a threat of rule r on artifact art: "file:line:col: kind
+ * masked" for each finding that satisfies r's condition on its own, or for
+ * every finding when none does alone (owned by a's arena). */
+const char **tm_secrets_evidence(tm_analysis *a, const tm_rule *r, const tm_artifact *art,
+                                 size_t *n);
 
 /* Threats of rules whose id starts with this prefix, raised on an artifact,
  * carry the artifact's secrets as evidence. */

@@ -689,8 +689,7 @@ void tm_threat_annotate(tm_analysis *a, tm_threat *t)
     const tm_rule *r = t->rule;
     if (t->target_type == TM_TARGET_ARTIFACT && t->target &&
         strncmp(r->id, TM_SECRET_RULE_PREFIX, sizeof TM_SECRET_RULE_PREFIX - 1) == 0) {
-        const tm_artifact *art = t->target;
-        t->evidence = tm_secrets_evidence(a->arena, &a->artifacts[art->index], &t->n_evidence);
+        t->evidence = tm_secrets_evidence(a, r, t->target, &t->n_evidence);
         return;
     }
     if (!S_is(r, "SUPPLY-ADVISORY") && !S_is(r, "SUPPLY-ADVISORY-ARTIFACT"))

@@ -715,14 +715,39 @@ void tm_secrets_analyze(tm_analysis *a)
 
 /* ------------------------------------------------------------- evidence */
 
-const char **tm_secrets_evidence(tm_arena *ar, const tm_artifact_info *info, size_t *n)
+static const char *S_evidence_line(tm_arena *ar, const tm_secret *s)
 {
-    const char **ev = tm_arena_array(ar, info->n_secrets + 1, sizeof *ev);
-    for (size_t i = 0; i < info->n_secrets; i++) {
-        const tm_secret *s = &info->secrets[i];
-        ev[i] = tm_arena_printf(ar, "%s:%u:%u: %s %s", s->file, (unsigned)s->line,
-                                (unsigned)s->col, s->kind, s->masked);
+    return tm_arena_printf(ar, "%s:%u:%u: %s %s", s->file, (unsigned)s->line, (unsigned)s->col,
+                           s->kind, s->masked);
+}
+
+/* The findings that, on their own, satisfy the rule's condition (so an
+ * "AWS credentials" threat lists the AWS keys and a "secrets" threat the
+ * others); all of them when none does alone (a condition on their number). */
+const char **tm_secrets_evidence(tm_analysis *a, const tm_rule *r, const tm_artifact *art,
+                                 size_t *n)
+{
+    tm_artifact_info *info = &a->artifacts[art->index];
+    tm_secret *all = info->secrets;
+    size_t n_all = info->n_secrets;
+    tm_vec ev = {0};
+    if (r->when) {
+        tm_eval_ctx ctx;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.a = a;
+        ctx.artifact = art;
+        /* Evaluate with one finding at a time; restored right after. */
+        for (size_t i = 0; i < n_all; i++) {
+            info->secrets = &all[i];
+            info->n_secrets = 1;
+            if (tm_expr_eval(r->when, &ctx))
+                tm_vec_push(&ev, (void *)S_evidence_line(a->arena, &all[i]));
+        }
+        info->secrets = all;
+        info->n_secrets = n_all;
     }
-    *n = info->n_secrets;
-    return ev;
+    if (!ev.len)
+        for (size_t i = 0; i < n_all; i++)
+            tm_vec_push(&ev, (void *)S_evidence_line(a->arena, &all[i]));
+    return (const char **)tm_vec_finish(&ev, a->arena, n);
 }

@@ -259,6 +259,14 @@ START_TEST(leaked_secrets_are_masked_evidence)
                       "evidence without file:line:col: %s", t->evidence[i]);
     }
     ck_assert(key_id && secret_key);
+    /* Each secrets threat lists the findings its own condition selects. */
+    for (size_t i = 0; i < t->n_evidence; i++)
+        ck_assert_msg(strstr(t->evidence[i], ": AWS ") != NULL, "not an AWS finding: %s",
+                      t->evidence[i]);
+    t = S_find(&x, "CICD-SECRET-IN-ARTIFACT@jenkinsfile");
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(t->n_evidence, 1);
+    ck_assert_ptr_nonnull(strstr(t->evidence[0], "hard-coded secret assignment Sm0k"));
     for (size_t i = 0; i < x.m->n_artifacts; i++)
         if (strcmp(x.m->artifacts[i]->id, "gha-deploy") == 0) {
             ck_assert(x.a->artifacts[i].scanned);
