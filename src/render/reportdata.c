@@ -78,7 +78,7 @@ static void S_texts(rd *r, tm_node *m, const char *key, const char *const *items
 
 static const char *S_name(const tm_element *e)
 {
-    return e->name ? e->name : e->id;
+    return e->name && *e->name ? e->name : e->id; /* an empty name falls back too */
 }
 
 const char *tm_stride_name(int k)
