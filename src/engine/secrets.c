@@ -538,6 +538,14 @@ static void S_scan_url_credentials(scan *s, const char *p, size_t len)
     }
 }
 
+static int S_cmp_position(const void *pa, const void *pb)
+{
+    const tm_secret *a = pa, *b = pb;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return a->col < b->col ? -1 : a->col > b->col;
+}
+
 size_t tm_secrets_scan(tm_arena *ar, const char *file, const char *text, size_t len,
                        tm_secret **out)
 {
@@ -571,6 +579,10 @@ size_t tm_secrets_scan(tm_arena *ar, const char *file, const char *text, size_t 
     tm_secret *arr = tm_arena_array(ar, count + 1, sizeof *arr);
     for (size_t i = 0; i < count; i++)
         arr[i] = *ptrs[i];
+    /* The passes run one after the other on a line: report in reading order
+     * (findings never overlap, so line and column are unique). */
+    if (count > 1)
+        qsort(arr, count, sizeof *arr, S_cmp_position);
     *out = arr;
     return count;
 }

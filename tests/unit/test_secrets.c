@@ -196,6 +196,12 @@ START_TEST(several_on_one_line_and_positions)
     ck_assert_uint_eq(s[1].line, 3);
     ck_assert_uint_eq(s[1].col, 30);
     tm_arena_free(ar);
+    /* Reading order, whatever pass found what. */
+    n = S_scan(&ar, "password=hunter22 AKIAIOSFODNN7EXAMPLE\n", &s);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(s[0].kind, "hard-coded secret assignment");
+    ck_assert_str_eq(s[1].kind, "AWS access key id");
+    tm_arena_free(ar);
     /* Columns count characters, not bytes. */
     S_one("é: AKIAIOSFODNN7EXAMPLE\n", "AWS access key id", "AKIA****************", 1, 4);
 }
