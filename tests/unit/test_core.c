@@ -80,9 +80,9 @@ END_TEST
 START_TEST(map_grows_and_finds)
 {
     tm_map *m = tm_map_new(0);
-    char keys[1000][8];
+    char keys[1000][16];
     for (int i = 0; i < 1000; i++) {
-        snprintf(keys[i], 8, "k%d", i);
+        snprintf(keys[i], sizeof keys[i], "k%d", i);
         ck_assert_ptr_null(tm_map_put(m, keys[i], keys[i]));
     }
     ck_assert_uint_eq(tm_map_count(m), 1000);

@@ -360,7 +360,7 @@ START_TEST(builtin_baseline_is_complete)
     ck_assert_int_eq(tm_ruleset_find(rs, "STRIDE-FLOW-T")->applies_to, TM_APPLIES_FLOW);
     ck_assert_int_eq(tm_ruleset_find(rs, "STRIDE-BOUNDARY-UNAUTHENTICATED")->applies_to,
                      TM_APPLIES_BOUNDARY);
-    ck_assert(tm_ruleset_find(rs, "STRIDE-FLOW-OUT-OF-SCOPE")->include_out_of_scope);
+    ck_assert(tm_ruleset_find(rs, "SCOPE-FLOW-OUT-SENSITIVE")->include_out_of_scope);
     tm_ruleset_free(rs);
     tm_diags_free(d);
 }
@@ -426,11 +426,9 @@ START_TEST(baseline_fires_where_conditions_hold)
                           "STRIDE-FLOW-D@p-fn\n"
                           "STRIDE-FLOW-EXT-TO-STORE@c-bucket\n"
                           "STRIDE-FLOW-I@p-fn\n"
-                          "STRIDE-FLOW-OUT-OF-SCOPE@fn-vendor\n"
                           "STRIDE-FLOW-STORE-TO-EXT@bucket-c\n"
                           "STRIDE-FLOW-T@c-auth\n"
                           "STRIDE-FLOW-T@p-fn\n"
-                          "STRIDE-OUT-OF-SCOPE-SENSITIVE@vendor\n"
                           "STRIDE-PROC-D@fn\n"
                           "STRIDE-PROC-E@api\n"
                           "STRIDE-PROC-E@fn\n"
@@ -560,17 +558,17 @@ START_TEST(cli_rules_list_and_show)
     ck_assert_ptr_nonnull(strstr(r.out, "STRIDE-STORE-I "));
     tu_result_free(&r);
 
-    const char *show[] = {"rules", "show", "STRIDE-FLOW-OUT-OF-SCOPE", NULL};
+    const char *show[] = {"rules", "show", "SCOPE-FLOW-OUT-SENSITIVE", NULL};
     r = tu_run(show);
     ck_assert_int_eq(r.status, 0);
-    ck_assert_ptr_nonnull(strstr(r.out, "id:          STRIDE-FLOW-OUT-OF-SCOPE\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "id:          SCOPE-FLOW-OUT-SENSITIVE\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "applies to:  flow\n"));
-    ck_assert_ptr_nonnull(strstr(r.out, "stride:      T (Tampering), I (Information disclosure)\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "stride:      I (Information disclosure)\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "likelihood:  likely\nimpact:      high\n"));
-    ck_assert_ptr_nonnull(strstr(r.out, "when:        (source.out_of_scope || target.out_of_scope)"));
-    ck_assert_ptr_nonnull(strstr(r.out, "references:\n  - CWE-1059\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "when:        target.out_of_scope && !source.out_of_scope"));
+    ck_assert_ptr_nonnull(strstr(r.out, "references:\n  - CWE-359\n"));
     ck_assert_ptr_nonnull(strstr(r.out, "scope:       also runs on out-of-scope elements\n"));
-    ck_assert_ptr_nonnull(strstr(r.out, "defined at:  share/stridec/rules/stride-baseline.yaml:"));
+    ck_assert_ptr_nonnull(strstr(r.out, "defined at:  share/stridec/rules/scope.yaml:"));
     ck_assert_ptr_nonnull(strstr(r.out, "(built-in)\n"));
     tu_result_free(&r);
 
