@@ -138,7 +138,8 @@ static size_t S_outline_items(const char *pdf, size_t len, const char *want, siz
         const char *e = S_memmem(t, (size_t)(end - t), "endobj", 6);
         if (!e)
             e = end;
-        if (S_memmem(t, (size_t)(e - t), "/Dest ", 6) && S_memmem(t, (size_t)(e - t), "/Parent ", 8)) {
+        if (S_memmem(t, (size_t)(e - t), "/Dest ", 6) &&
+            S_memmem(t, (size_t)(e - t), "/Parent ", 8)) {
             n++;
             if (want && strncmp(t + 7, want, strlen(want)) == 0)
                 (*hits)++;
@@ -192,14 +193,26 @@ START_TEST(example_holds_every_threat_and_section)
     free(ids);
     for (size_t i = 0; i < 4; i++)
         ck_assert_msg(strstr(text, S_headings[i]), "heading %s missing", S_headings[i]);
-    static const char *const parts[] = {"Contents", "Elements by type", "Data assets",
-                                        "Identities", "Third-party code", "Data-flow diagram",
+    static const char *const parts[] = {"Contents",
+                                        "Elements by type",
+                                        "Data assets",
+                                        "Identities",
+                                        "Third-party code",
+                                        "Data-flow diagram",
                                         "Trust boundaries and what crosses them",
-                                        "Shared responsibility", "Assumptions", "Out of scope",
-                                        "Implicit entry points", "Dashboard", "Monitoring plan",
-                                        "LOSS checklist", "Workshop worksheet",
-                                        "Open threats by severity", "Example Shop serverless web app",
-                                        "2026-01-15", "stridec 0.", "models/serverless-webapp.yaml"};
+                                        "Shared responsibility",
+                                        "Assumptions",
+                                        "Out of scope",
+                                        "Implicit entry points",
+                                        "Dashboard",
+                                        "Monitoring plan",
+                                        "LOSS checklist",
+                                        "Workshop worksheet",
+                                        "Open threats by severity",
+                                        "Example Shop serverless web app",
+                                        "2026-01-15",
+                                        "stridec 0.",
+                                        "models/serverless-webapp.yaml"};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
         ck_assert_msg(strstr(text, parts[i]), "'%s' missing from report.pdf", parts[i]);
     /* no row of the example is taller than a page, so none is split */
@@ -235,7 +248,8 @@ START_TEST(page_numbers_match_pdfinfo)
         one[n] = '\0';
         ck_assert_msg(strstr(one, want) != NULL, "page %ld lacks '%s'", i, want);
         /* every page of the threat tables shows the header row, also after breaks */
-        static const char running[] = "Example Shop serverless web app\n\nS — Security weak points\n";
+        static const char running[] =
+            "Example Shop serverless web app\n\nS — Security weak points\n";
         if (strncmp(one, running, sizeof running - 1) == 0) {
             ck_assert_msg(strstr(one, "Severity") && strstr(one, "Remedy") && strstr(one, "STRIDE"),
                           "threat page %ld has no header row", i);
@@ -278,8 +292,9 @@ START_TEST(bookmarks_for_every_section)
         ck_assert_msg(hits == 2, "bookmark '%s' found %zu times", S_headings[i], hits);
         tm_buf_free(&h);
     }
-    static const char *const subs[] = {"Elements by type", "Data-flow diagram", "Dashboard",
-                                       "Monitoring plan", "LOSS checklist", "Workshop worksheet"};
+    static const char *const subs[] = {"Elements by type", "Data-flow diagram",
+                                       "Dashboard",        "Monitoring plan",
+                                       "LOSS checklist",   "Workshop worksheet"};
     for (size_t i = 0; i < sizeof subs / sizeof *subs; i++) {
         tm_buf h;
         tm_buf_init(&h, 0);
