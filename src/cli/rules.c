@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "engine/analysis_impl.h"
+#include "engine/engine.h"
 
 static const char S_help[] =
     "usage: stridec rules [list]     [--rules FILE]... [--share DIR]\n"
@@ -33,21 +34,52 @@ static void S_letters(unsigned set, char out[7])
     out[k] = '\0';
 }
 
+/* The native rules the engine runs besides the library (engine.h): those
+ * the library does not override by id. */
+static const tm_rule *S_native(const tm_ruleset *rs, size_t i)
+{
+    size_t n = 0;
+    const tm_rule *native = tm_native_rules(&n);
+    if (i >= n || tm_ruleset_find(rs, native[i].id))
+        return NULL;
+    return &native[i];
+}
+
+static const tm_rule *S_find(const tm_ruleset *rs, const char *id)
+{
+    const tm_rule *r = tm_ruleset_find(rs, id);
+    size_t n = 0;
+    tm_native_rules(&n);
+    for (size_t i = 0; !r && i < n; i++) {
+        const tm_rule *x = S_native(rs, i);
+        if (x && strcmp(x->id, id) == 0)
+            r = x;
+    }
+    return r;
+}
+
+static void S_list_one(const tm_rule *r, int w)
+{
+    char letters[7];
+    S_letters(r->stride, letters);
+    printf("%-*s  %-6s  %-8s  %s\n", w, r->id, letters, tm_applies_name(r->applies_to), r->title);
+}
+
 static void S_list(const tm_ruleset *rs)
 {
+    size_t n_native = 0;
+    tm_native_rules(&n_native);
     int w = 2;
     for (size_t i = 0; i < rs->n_rules; i++) {
         int n = (int)strlen(rs->rules[i]->id);
         if (n > w)
             w = n;
     }
-    for (size_t i = 0; i < rs->n_rules; i++) {
-        const tm_rule *r = rs->rules[i];
-        char letters[7];
-        S_letters(r->stride, letters);
-        printf("%-*s  %-6s  %-8s  %s\n", w, r->id, letters, tm_applies_name(r->applies_to),
-               r->title);
-    }
+    for (size_t i = 0; i < rs->n_rules; i++)
+        S_list_one(rs->rules[i], w);
+    for (size_t i = 0; i < n_native; i++)
+        if (S_native(rs, i))
+            S_list_one(S_native(rs, i), w);
 }
 
 /* A text field, with continuation lines indented under the first. */
@@ -86,7 +118,7 @@ static void S_show(const tm_rule *r)
     printf("%-13s%s%s\n", "severity:",
            tm_severity_name(tm_score(r->likelihood, r->impact, TM_CLASS_NONE)),
            raised ? " (raised one level for confidential data, two for restricted)" : "");
-    S_field("when:", r->when_text);
+    S_field("when:", r->when_text ? r->when_text : "(decided by the engine: advisory matches)");
     if (r->description)
         S_field("description:", r->description);
     S_field("mitigation:", r->mitigation);
@@ -194,7 +226,7 @@ int cli_rules(int argc, char **argv)
     if (strcmp(action, "list") == 0) {
         S_list(rs);
     } else {
-        const tm_rule *r = tm_ruleset_find(rs, words[1]);
+        const tm_rule *r = S_find(rs, words[1]);
         if (r)
             S_show(r);
         else
