@@ -117,7 +117,7 @@ static void S_show(const tm_rule *r)
     int raised = r->applies_to != TM_APPLIES_ARTIFACT && r->applies_to != TM_APPLIES_MODEL;
     printf("%-13s%s%s\n", "severity:",
            tm_severity_name(tm_score(r->likelihood, r->impact, TM_CLASS_NONE)),
-           raised ? " (raised one level for confidential data, two for restricted)" : "");
+           raised ? " (raised one level for restricted data, and up to high for confidential data)" : "");
     S_field("when:", r->when_text ? r->when_text : "(decided by the engine: advisory matches)");
     if (r->description)
         S_field("description:", r->description);

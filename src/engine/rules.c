@@ -107,10 +107,15 @@ tm_severity tm_score(tm_likelihood l, tm_impact i, tm_class data_class)
     if (l < TM_LIK_UNLIKELY || l > TM_LIK_FREQUENT || i < TM_IMP_LOW || i > TM_IMP_VERY_HIGH)
         return TM_SEV_NONE;
     unsigned s = S_matrix[l - 1][i - 1];
-    if (data_class == TM_CLASS_CONFIDENTIAL)
+    /* Data at stake raises by one level: restricted data up to critical,
+     * confidential data up to high. Only the threat itself (likelihood x
+     * impact) makes a critical out of confidential data; otherwise every
+     * generic threat on a sensitive system would read critical and the
+     * real ones would drown. */
+    if (data_class == TM_CLASS_RESTRICTED)
         s += 1;
-    else if (data_class == TM_CLASS_RESTRICTED)
-        s += 2;
+    else if (data_class == TM_CLASS_CONFIDENTIAL && s < TM_SEV_HIGH)
+        s += 1;
     if (s > TM_SEV_CRITICAL)
         s = TM_SEV_CRITICAL;
     return (tm_severity)s;

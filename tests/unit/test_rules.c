@@ -465,8 +465,10 @@ START_TEST(scoring_matrix)
     for (int l = TM_LIK_UNLIKELY; l <= TM_LIK_FREQUENT; l++)
         for (int i = TM_IMP_LOW; i <= TM_IMP_VERY_HIGH; i++) {
             tm_severity base = want[l - 1][i - 1];
-            tm_severity up1 = base + 1 > TM_SEV_CRITICAL ? TM_SEV_CRITICAL : base + 1;
-            tm_severity up2 = base + 2 > TM_SEV_CRITICAL ? TM_SEV_CRITICAL : base + 2;
+            /* confidential: one level up, but not past high by raising;
+             * restricted: one level up, to critical at most */
+            tm_severity up1 = base < TM_SEV_HIGH ? base + 1 : base;
+            tm_severity up2 = base + 1 > TM_SEV_CRITICAL ? TM_SEV_CRITICAL : base + 1;
             ck_assert_int_eq(tm_score(l, i, TM_CLASS_NONE), base);
             ck_assert_int_eq(tm_score(l, i, TM_CLASS_PUBLIC), base);
             ck_assert_int_eq(tm_score(l, i, TM_CLASS_INTERNAL), base);
@@ -476,8 +478,10 @@ START_TEST(scoring_matrix)
     /* spot checks against scoring.md */
     ck_assert_int_eq(tm_score(TM_LIK_LIKELY, TM_IMP_MEDIUM, TM_CLASS_NONE), TM_SEV_MEDIUM);
     ck_assert_int_eq(tm_score(TM_LIK_LIKELY, TM_IMP_MEDIUM, TM_CLASS_CONFIDENTIAL), TM_SEV_HIGH);
-    ck_assert_int_eq(tm_score(TM_LIK_LIKELY, TM_IMP_MEDIUM, TM_CLASS_RESTRICTED), TM_SEV_CRITICAL);
-    ck_assert_int_eq(tm_score(TM_LIK_UNLIKELY, TM_IMP_LOW, TM_CLASS_RESTRICTED), TM_SEV_HIGH);
+    ck_assert_int_eq(tm_score(TM_LIK_LIKELY, TM_IMP_MEDIUM, TM_CLASS_RESTRICTED), TM_SEV_HIGH);
+    ck_assert_int_eq(tm_score(TM_LIK_LIKELY, TM_IMP_HIGH, TM_CLASS_CONFIDENTIAL), TM_SEV_HIGH);
+    ck_assert_int_eq(tm_score(TM_LIK_LIKELY, TM_IMP_HIGH, TM_CLASS_RESTRICTED), TM_SEV_CRITICAL);
+    ck_assert_int_eq(tm_score(TM_LIK_UNLIKELY, TM_IMP_LOW, TM_CLASS_RESTRICTED), TM_SEV_MEDIUM);
     ck_assert_int_eq(tm_score((tm_likelihood)0, TM_IMP_LOW, TM_CLASS_NONE), TM_SEV_NONE);
     ck_assert_int_eq(tm_score(TM_LIK_LIKELY, (tm_impact)9, TM_CLASS_NONE), TM_SEV_NONE);
 }
