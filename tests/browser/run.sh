@@ -33,7 +33,22 @@ chromium_run() {
         --disable-extensions --hide-scrollbars --user-data-dir="$(mktemp -d "$work/profile.XXXXXX")" "$@"
 }
 
-hash=$(openssl dgst -sha256 -binary < "$probe" | base64)
+# SHA-256 of the probe, base64 (the CSP form). openssl when there; else
+# coreutils' sha256sum, its hex turned into bytes with printf octal escapes.
+sha256_b64() {
+    if command -v openssl > /dev/null 2>&1; then
+        openssl dgst -sha256 -binary < "$1" | base64
+    else
+        hex=$(sha256sum < "$1" | cut -c1-64)
+        # shellcheck disable=SC2059
+        printf "$(printf '%s' "$hex" | LC_ALL=C awk '{
+            d = "0123456789abcdef"
+            for (i = 1; i < length($0); i += 2)
+                printf "\\%03o", (index(d, substr($0, i, 1)) - 1) * 16 + index(d, substr($0, i + 1, 1)) - 1
+        }')" | base64
+    fi
+}
+hash=$(sha256_b64 "$probe")
 # The page's own policy, plus the probe's hash (the page's hash stays).
 sed "s|script-src |script-src \&#39;sha256-$hash\&#39; |" "$report" > "$work/csp.html"
 if ! grep -q "sha256-$hash" "$work/csp.html"; then
