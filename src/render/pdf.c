@@ -304,15 +304,15 @@ static void S_section_list(tm_pdf *p, const tm_node *data)
     }
 }
 
-/* A diagram scaled to fit one page: landscape when wider than tall. */
-static int S_diagram_page(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o, size_t part,
-                          const char *title, int bookmark)
+/* A part of the data-flow diagram as an image in the document, or NULL
+ * after a diagnostic when Graphviz could not render it. */
+static HPDF_Image S_diagram(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o, size_t part)
 {
     tm_buf png;
     tm_buf_init(&png, 0);
     if (tm_dfd_render_image(a, o, "png", part, &png, p->d) != 0) {
         tm_buf_free(&png);
-        return -1;
+        return NULL;
     }
     /* Copy into the arena so the buffer is not lost if libharu longjmps. */
     size_t len = png.len;
@@ -325,31 +325,34 @@ static int S_diagram_page(tm_pdf *p, const tm_analysis *a, const tm_render_opts 
     HPDF_Dict smask = HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT);
     if (smask)
         smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+    return img;
+}
+
+static int S_wide(HPDF_Image img)
+{
+    return HPDF_Image_GetWidth(img) > HPDF_Image_GetHeight(img);
+}
+
+/* A diagram under its own subheading, scaled to the rest of the page (never
+ * beyond Graphviz's 96 dpi, so a small diagram is not blown up); what
+ * follows starts on a new page. */
+static void S_place_diagram(tm_pdf *p, HPDF_Image img, const char *title)
+{
+    tm_pdf_heading(p, 2, title);
     float iw = (float)HPDF_Image_GetWidth(img), ih = (float)HPDF_Image_GetHeight(img);
-    tm_pdf_new_page(p, iw > ih);
-    if (bookmark) {
-        const char *clean = tm_pdf_clean(p, title, 0);
-        float top = p->y;
-        p->y -= 14;
-        tm_pdf_draw_text(p, p->bold, 12.5f, TM_PDF_ACCENT, TM_PDF_MARGIN_X, p->y, clean);
-        p->y -= 10;
-        tm_pdf_toc_add(p, 2, clean, top);
-        tm_pdf_bookmark(p, p->outline1, clean, top);
-    }
     float bw = tm_pdf_content_width(p), bh = p->y - TM_PDF_MARGIN_BOTTOM - 14;
     float scale = bw / iw < bh / ih ? bw / iw : bh / ih;
+    if (scale > 0.75f)
+        scale = 0.75f;
     float dw = iw * scale, dh = ih * scale;
     HPDF_Page_DrawImage(p->page, img, TM_PDF_MARGIN_X + (bw - dw) / 2, p->y - dh, dw, dh);
     p->y -= dh + 4;
-    tm_pdf_draw_text(
-        p, p->reg, 7.5f, TM_PDF_GREY, TM_PDF_MARGIN_X, p->y - 8,
-        tm_pdf_clean(p,
-                     "Flows are numbered as in the flow table; dfd.svg in the same folder "
-                     "zooms without loss.",
-                     0));
-    /* later content starts on a new portrait page */
+    tm_pdf_draw_text(p, p->reg, 7.5f, TM_PDF_GREY, TM_PDF_MARGIN_X, p->y - 8,
+                     tm_pdf_clean(p,
+                                  "Flows are numbered as in the flow table; dfd.svg in the "
+                                  "same folder zooms without loss.",
+                                  0));
     p->y = TM_PDF_MARGIN_BOTTOM;
-    return 0;
 }
 
 static void S_flow_cells(tm_pdf *p, const tm_node *f, tm_pdf_cell *c, const char *dir)
@@ -380,28 +383,34 @@ static int S_section_overall(tm_pdf *p, const tm_node *data, const tm_analysis *
 {
     const tm_node *ov = tm_node_get(data, "overall");
     const tm_node *sec = tm_node_get(ov, "section");
-    tm_pdf_heading(p, 1, S_s(sec, "heading"));
-    tm_pdf_para(p, S_s(sec, "summary"));
-    tm_pdf_para(p, tm_arena_printf(p->ar,
-                                   "%lld flows cross %lld trust boundaries. The data-flow "
-                                   "diagram follows on its own page.",
-                                   S_i(ov, "n_flows"), S_i(ov, "n_boundaries")));
-
+    /* The diagram's parts and their names, copied before any libharu call
+     * (an error longjmps past the free of a diagram built without a cache). */
     tm_dfd *owned;
     const tm_dfd *dfd = tm_dfd_get(a, o, &owned);
     size_t parts = tm_dfd_count(dfd);
-    int rc = S_diagram_page(p, a, o, 0,
-                            parts > 1 ? "Data-flow diagram (overview)" : "Data-flow diagram", 1);
-    for (size_t i = 1; i < parts && rc == 0; i++) {
+    const char **stems = tm_arena_array(p->ar, parts, sizeof *stems);
+    for (size_t i = 0; i < parts; i++) {
         const char *stem = tm_dfd_stem(dfd, i);
-        if (strncmp(stem, "dfd-", 4) == 0)
-            stem += 4;
-        rc = S_diagram_page(p, a, o, i,
-                            tm_arena_printf(p->ar, "Data-flow diagram: boundary %s", stem), 1);
+        stems[i] = tm_arena_strdup(p->ar, strncmp(stem, "dfd-", 4) == 0 ? stem + 4 : stem);
     }
     tm_dfd_free(owned);
-    if (rc != 0)
+
+    /* The section opens with the main diagram, on a landscape page when it
+     * is wider than tall. */
+    HPDF_Image img = S_diagram(p, a, o, 0);
+    if (!img)
         return -1;
+    tm_pdf_section(p, S_s(sec, "heading"), S_wide(img));
+    tm_pdf_para(p, S_s(sec, "summary"));
+    tm_pdf_para(p, tm_arena_printf(p->ar, "%lld flows cross %lld trust boundaries.",
+                                   S_i(ov, "n_flows"), S_i(ov, "n_boundaries")));
+    S_place_diagram(p, img, parts > 1 ? "Data-flow diagram (overview)" : "Data-flow diagram");
+    for (size_t i = 1; i < parts; i++) {
+        if (!(img = S_diagram(p, a, o, i)))
+            return -1;
+        tm_pdf_new_page(p, S_wide(img));
+        S_place_diagram(p, img, tm_arena_printf(p->ar, "Data-flow diagram: boundary %s", stems[i]));
+    }
 
     tm_pdf_heading(p, 2, "Trust boundaries and what crosses them");
     const tm_node *bs = S_l(ov, "boundaries");
@@ -618,9 +627,8 @@ static void S_threat_cells(tm_pdf *p, const tm_node *th, tm_pdf_cell *c)
             tm_buf_printf(&who, ", ticket %s", v);
         if ((v = S_s(dec, "date")) != NULL)
             tm_buf_printf(&who, ", %s", v);
-        if ((v = S_s(dec, "justification")) != NULL)
-            tm_buf_printf(&who, ": %s", v);
         tm_pdf_cell_run(&c[4], (tm_pdf_run){tm_arena_strdup(p->ar, who.data), 1, 6.5f, 0, 0});
+        tm_pdf_cell_run(&c[4], (tm_pdf_run){S_s(dec, "justification"), 0, 6.5f, 0, 0});
         tm_buf_free(&who);
     }
     if (S_s(th, "references_text"))

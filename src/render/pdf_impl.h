@@ -153,6 +153,8 @@ void tm_pdf_para(tm_pdf *p, const char *text);
 /* Level 1 opens a section on a new page; level 2 a subsection. Both get a
  * contents entry and a bookmark. */
 void tm_pdf_heading(tm_pdf *p, int level, const char *text);
+/* A section (level 1 heading) on a new page, landscape when asked. */
+void tm_pdf_section(tm_pdf *p, const char *text, int landscape);
 void tm_pdf_caption(tm_pdf *p, const char *text);
 void tm_pdf_toc_add(tm_pdf *p, int level, const char *title, float y);
 HPDF_Outline tm_pdf_bookmark(tm_pdf *p, HPDF_Outline parent, const char *clean, float y);

@@ -396,24 +396,29 @@ HPDF_Outline tm_pdf_bookmark(tm_pdf *p, HPDF_Outline parent, const char *clean, 
 
 /* Level 1: a section on a new page (its name goes in the running header).
  * Level 2: a subsection. Both get a contents line and a bookmark. */
-void tm_pdf_heading(tm_pdf *p, int level, const char *text)
+void tm_pdf_section(tm_pdf *p, const char *text, int landscape)
 {
     const char *clean = tm_pdf_clean(p, text, 0);
+    p->section = clean;
+    tm_pdf_new_page(p, landscape);
+    float top = p->y;
+    p->y -= 22;
+    tm_pdf_draw_text(p, p->bold, 18, TM_PDF_ACCENT, TM_PDF_MARGIN_X, p->y, clean);
+    p->y -= 8;
+    tm_pdf_line_at(p, TM_PDF_MARGIN_X, p->y, p->width - TM_PDF_MARGIN_X, p->y, TM_PDF_ACCENT, 1.2f);
+    p->y -= 10;
+    tm_pdf_toc_add(p, 1, clean, top);
+    p->outline1 = tm_pdf_bookmark(p, NULL, clean, top);
+    HPDF_Outline_SetOpened(p->outline1, HPDF_TRUE);
+}
+
+void tm_pdf_heading(tm_pdf *p, int level, const char *text)
+{
     if (level == 1) {
-        p->section = clean;
-        tm_pdf_new_page(p, 0);
-        float top = p->y;
-        p->y -= 22;
-        tm_pdf_draw_text(p, p->bold, 18, TM_PDF_ACCENT, TM_PDF_MARGIN_X, p->y, clean);
-        p->y -= 8;
-        tm_pdf_line_at(p, TM_PDF_MARGIN_X, p->y, p->width - TM_PDF_MARGIN_X, p->y, TM_PDF_ACCENT,
-                       1.2f);
-        p->y -= 10;
-        tm_pdf_toc_add(p, 1, clean, top);
-        p->outline1 = tm_pdf_bookmark(p, NULL, clean, top);
-        HPDF_Outline_SetOpened(p->outline1, HPDF_TRUE);
+        tm_pdf_section(p, text, 0);
         return;
     }
+    const char *clean = tm_pdf_clean(p, text, 0);
     tm_pdf_need(p, 60); /* keep a heading with the first lines under it */
     p->y -= 8;
     float top = p->y;
