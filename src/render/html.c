@@ -201,8 +201,8 @@ static int S_inline_svg(const tm_analysis *a, const tm_render_opts *o, tm_arena 
         return -1;
     }
     const char *start = b.data ? S_find_ci(b.data, b.len, 0, "<svg") : NULL;
-    static const char *const banned[] = {"<script", "<foreignobject", "<iframe", "javascript:\"",
-                                         "href=\"javascript:", "href=\"data:"};
+    static const char *const banned[] = {"<script", "<foreignobject", "<iframe", "href=\"javascript:",
+                                         "href=\"data:"};
     int bad = !start;
     for (size_t i = 0; start && i < sizeof banned / sizeof *banned && !bad; i++)
         bad = S_find_ci(b.data, b.len, (size_t)(start - b.data), banned[i]) != NULL;
