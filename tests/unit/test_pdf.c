@@ -273,6 +273,68 @@ START_TEST(page_numbers_match_pdfinfo)
 }
 END_TEST
 
+/* Text of page `page` (1-based) out of pdftotext's form-feed separated pages (malloc'd). */
+static char *S_page_text(const char *text, long page)
+{
+    const char *pg = text;
+    for (long i = 1; i < page && pg; i++) {
+        pg = strchr(pg, '\f');
+        if (pg)
+            pg++;
+    }
+    ck_assert_msg(pg != NULL, "no page %ld", page);
+    const char *ff = strchr(pg, '\f');
+    size_t n = ff ? (size_t)(ff - pg) : strlen(pg);
+    char *one = tm_xmalloc(n + 1);
+    memcpy(one, pg, n);
+    one[n] = '\0';
+    return one;
+}
+
+/* The contents give each LOSS section's page (read with pdftotext -layout):
+ * the section starts there, as its running header shows. */
+START_TEST(contents_page_numbers_are_right)
+{
+    char *dir = tu_tmpdir();
+    S_report("models/serverless-webapp.yaml", dir, "pdf", NULL, NULL);
+    char *pdf = S_join(dir, "report.pdf");
+    char *layout = S_sh("pdftotext -layout '%s' -", pdf);
+    char *text = S_sh("pdftotext '%s' -", pdf);
+    for (size_t i = 0; i < 4; i++) {
+        long page = 0;
+        size_t k = strlen(S_headings[i]);
+        for (const char *l = layout; l && *l && !page;) {
+            if (strncmp(l, S_headings[i], k) == 0 && l[k] == ' ') {
+                const char *e = strchr(l, '\n');
+                const char *num = e ? e : l + strlen(l);
+                while (num > l && num[-1] >= '0' && num[-1] <= '9')
+                    num--;
+                page = strtol(num, NULL, 10);
+            }
+            l = strchr(l, '\n');
+            if (l)
+                l++;
+        }
+        ck_assert_msg(page > 2, "no contents line for %s", S_headings[i]);
+        tm_buf want;
+        tm_buf_init(&want, 0);
+        tm_buf_printf(&want, "Example Shop serverless web app\n\n%s\n", S_headings[i]);
+        char *at = S_page_text(text, page), *before = S_page_text(text, page - 1);
+        ck_assert_msg(strncmp(at, want.data, want.len) == 0, "%s is not on page %ld",
+                      S_headings[i], page);
+        ck_assert_msg(strncmp(before, want.data, want.len) != 0, "%s starts before page %ld",
+                      S_headings[i], page);
+        free(at);
+        free(before);
+        tm_buf_free(&want);
+    }
+    free(layout);
+    free(text);
+    free(pdf);
+    tu_rmtree(dir);
+}
+END_TEST
+
 START_TEST(bookmarks_for_every_section)
 {
     char *dir = tu_tmpdir();
@@ -568,6 +630,7 @@ Suite *suite_pdf(void)
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, example_holds_every_threat_and_section);
     tcase_add_test(tc, page_numbers_match_pdfinfo);
+    tcase_add_test(tc, contents_page_numbers_are_right);
     tcase_add_test(tc, bookmarks_for_every_section);
     tcase_add_test(tc, diagram_is_embedded);
     tcase_add_test(tc, reruns_give_identical_bytes);
