@@ -31,6 +31,10 @@
   set(status, "accepted");
   for (var g = 0; g < groups.length; g++) { if (!groups[g].hidden) { shown++; } }
   lines.push("groups-shown-accepted " + shown); clear();
+  var fig = document.getElementById("dfd");
+  var before = fig.classList.contains("zoomed");
+  fig.querySelector(".scroll").click();
+  lines.push("dfd-zoom " + (before ? "1" : "0") + (fig.classList.contains("zoomed") ? "1" : "0"));
   lines.push("count " + document.getElementById("f-count").textContent.replace(/ /g, "_"));
   var pre = document.createElement("pre");
   pre.id = "result";

@@ -360,7 +360,7 @@ START_TEST(loss_sections_checklist_worksheet)
     ck_assert(strstr(o.html, "<dt>Date</dt><dd>" DATE "</dd>"));
     ck_assert(strstr(o.html, "Open threats by severity"));
     ck_assert(strstr(o.html, "<figcaption>Threats by STRIDE category</figcaption>"));
-    ck_assert(strstr(o.html, "<figure class=\"dfd\">\n<div class=\"scroll\">\n<svg "));
+    ck_assert(strstr(o.html, "<figure class=\"dfd\" id=\"dfd\">\n<div class=\"scroll\">\n<svg "));
     ck_assert(!strstr(o.html, "<?xml"));
     ck_assert(!strstr(o.html, "<!DOCTYPE svg"));
     ck_assert(strstr(o.md, "![Data-flow diagram"));
@@ -786,6 +786,9 @@ START_TEST(browser_filters)
     char *groups = S_result_line(out, "groups-shown-accepted");
     ck_assert_str_eq(groups, " 1 "); /* the example has one accepted threat: one group left */
     free(groups);
+    char *zoom = S_result_line(out, "dfd-zoom"); /* a click zooms the diagram */
+    ck_assert_str_eq(zoom, " 01 ");
+    free(zoom);
     char *count = S_result_line(out, "count");
     char want[64];
     snprintf(want, sizeof want, " %zu_of_%zu_threats_shown ", S_threats(&o)->n, S_threats(&o)->n);
