@@ -409,7 +409,13 @@ static int S_section_overall(tm_pdf *p, const tm_node *data, const tm_analysis *
         if (!(img = S_diagram(p, a, o, i)))
             return -1;
         tm_pdf_new_page(p, S_wide(img));
-        S_place_diagram(p, img, tm_arena_printf(p->ar, "Data-flow diagram: boundary %s", stems[i]));
+        /* the part is named after its boundary's id: show the boundary's name */
+        const char *title = stems[i];
+        const tm_node *bs = S_l(ov, "boundaries");
+        for (size_t k = 0; k < S_n(bs); k++)
+            if (strcmp(S_sd(bs->items[k], "id", ""), stems[i]) == 0)
+                title = S_sd(bs->items[k], "name", stems[i]);
+        S_place_diagram(p, img, tm_arena_printf(p->ar, "Data-flow diagram: %s", title));
     }
 
     tm_pdf_heading(p, 2, "Trust boundaries and what crosses them");

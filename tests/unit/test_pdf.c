@@ -551,7 +551,8 @@ START_TEST(split_models_get_a_diagram_per_boundary)
     tm_buf_init(&b, 0);
     tm_buf_puts(&b, "stridec: 1\nsystem: {name: Large}\nboundaries:\n");
     for (int i = 0; i < 3; i++)
-        tm_buf_printf(&b, "  - {id: zone-%d, type: cloud-account}\n", i);
+        tm_buf_printf(&b, "  - {id: zone-%d, name: Zone %s, type: cloud-account}\n", i,
+                      i == 0 ? "zero" : i == 1 ? "one" : "two");
     tm_buf_puts(&b, "elements:\n  - {id: client, type: user}\n");
     for (int i = 1; i < 31; i++)
         tm_buf_printf(&b, "  - {id: x%d, type: %s, boundary: zone-%d}\n", i,
@@ -577,7 +578,7 @@ START_TEST(split_models_get_a_diagram_per_boundary)
     free(list);
     char *text = S_sh("pdftotext '%s' -", path);
     ck_assert_ptr_nonnull(strstr(text, "Data-flow diagram (overview)"));
-    ck_assert_ptr_nonnull(strstr(text, "Data-flow diagram: boundary zone-2"));
+    ck_assert_ptr_nonnull(strstr(text, "Data-flow diagram: Zone two"));
     free(text);
     free(path);
     free(pdf);
