@@ -333,26 +333,87 @@ static int S_wide(HPDF_Image img)
     return HPDF_Image_GetWidth(img) > HPDF_Image_GetHeight(img);
 }
 
+/* Scales in points per image pixel. Graphviz renders at 96 dpi (0.75);
+ * at 0.4 its 14 px labels print at about 5.5 pt, the least a reader can
+ * read on paper. */
+#define S_SCALE_NATURAL 0.75f
+#define S_SCALE_READABLE 0.4f
+#define S_MAX_TILES 24
+
+/* The diagram at a readable scale, cut into landscape pages (the image is
+ * embedded once; each page shows a clipped part of it). */
+static void S_diagram_tiles(tm_pdf *p, HPDF_Image img, const char *title)
+{
+    float iw = (float)HPDF_Image_GetWidth(img), ih = (float)HPDF_Image_GetHeight(img);
+    float tw = p->ph - 2 * TM_PDF_MARGIN_X; /* landscape content box */
+    float th = p->pw - TM_PDF_MARGIN_TOP - TM_PDF_MARGIN_BOTTOM - 20;
+    float scale = S_SCALE_READABLE;
+    size_t cols, rows;
+    for (;;) {
+        cols = (size_t)(iw * scale / tw) + 1;
+        rows = (size_t)(ih * scale / th) + 1;
+        if (cols * rows <= S_MAX_TILES)
+            break;
+        scale *= 0.85f;
+    }
+    float dw = iw * scale, dh = ih * scale;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            if (c * tw >= dw || r * th >= dh)
+                continue;
+            tm_pdf_new_page(p, 1);
+            tm_pdf_draw_text(
+                p, p->bold, 9, TM_PDF_ACCENT, TM_PDF_MARGIN_X, p->y - 10,
+                tm_pdf_clean(p,
+                             rows == 1 ? tm_arena_printf(p->ar, "%s, detail: part %zu of %zu",
+                                                         title, c + 1, cols)
+                                       : tm_arena_printf(p->ar,
+                                                         "%s, detail: row %zu of %zu, "
+                                                         "column %zu of %zu",
+                                                         title, r + 1, rows, c + 1, cols),
+                             0));
+            float top = p->y - 20;
+            HPDF_Page_GSave(p->page);
+            HPDF_Page_Rectangle(p->page, TM_PDF_MARGIN_X, top - th, tw, th);
+            HPDF_Page_Clip(p->page);
+            HPDF_Page_EndPath(p->page);
+            HPDF_Page_DrawImage(p->page, img, TM_PDF_MARGIN_X - (float)c * tw,
+                                top + (float)r * th - dh, dw, dh);
+            HPDF_Page_GRestore(p->page);
+            tm_pdf_set_stroke(p, TM_PDF_RULE, 0.5f);
+            HPDF_Page_Rectangle(p->page, TM_PDF_MARGIN_X, top - th, tw, th);
+            HPDF_Page_Stroke(p->page);
+            p->y = TM_PDF_MARGIN_BOTTOM;
+        }
+}
+
 /* A diagram under its own subheading, scaled to the rest of the page (never
- * beyond Graphviz's 96 dpi, so a small diagram is not blown up); what
- * follows starts on a new page. */
+ * beyond Graphviz's 96 dpi, so a small diagram is not blown up); when that
+ * makes it too small to read, detail pages follow. What comes next starts
+ * on a new page. */
 static void S_place_diagram(tm_pdf *p, HPDF_Image img, const char *title)
 {
     tm_pdf_heading(p, 2, title);
     float iw = (float)HPDF_Image_GetWidth(img), ih = (float)HPDF_Image_GetHeight(img);
     float bw = tm_pdf_content_width(p), bh = p->y - TM_PDF_MARGIN_BOTTOM - 14;
     float scale = bw / iw < bh / ih ? bw / iw : bh / ih;
-    if (scale > 0.75f)
-        scale = 0.75f;
+    if (scale > S_SCALE_NATURAL)
+        scale = S_SCALE_NATURAL;
     float dw = iw * scale, dh = ih * scale;
     HPDF_Page_DrawImage(p->page, img, TM_PDF_MARGIN_X + (bw - dw) / 2, p->y - dh, dw, dh);
     p->y -= dh + 4;
+    int tiles = scale < S_SCALE_READABLE * 0.8f;
     tm_pdf_draw_text(p, p->reg, 7.5f, TM_PDF_GREY, TM_PDF_MARGIN_X, p->y - 8,
                      tm_pdf_clean(p,
-                                  "Flows are numbered as in the flow table; dfd.svg in the "
-                                  "same folder zooms without loss.",
+                                  tiles ? "Flows are numbered as in the flow table. The "
+                                          "pages that follow show the diagram in detail; "
+                                          "dfd.svg in the same folder zooms without loss."
+                                        : "Flows are numbered as in the flow table; dfd.svg "
+                                          "in the same folder zooms without loss.",
                                   0));
     p->y = TM_PDF_MARGIN_BOTTOM;
+    if (tiles)
+        S_diagram_tiles(p, img, title);
 }
 
 static void S_flow_cells(tm_pdf *p, const tm_node *f, tm_pdf_cell *c, const char *dir)
@@ -854,9 +915,10 @@ static int S_parse_date(const char *s, HPDF_Date *dt)
 
 static size_t S_count_toc(const tm_node *data, size_t dfd_parts)
 {
-    /* L: 5 subsections; O: diagrams + 7; S: one per group; Show: 2;
-     * checklist: its sections; worksheet: none; plus the 6 sections. */
-    return 6 + 5 + dfd_parts + 7 + S_n(S_l(tm_node_get(data, "weak"), "groups")) + 2 +
+    /* The 6 sections; L: 5 subsections; O: the diagrams + 6; S: one per
+     * threat group; Show: 2; checklist: one per LOSS letter; worksheet: none.
+     * Must match the headings the sections draw (checked after layout). */
+    return 6 + 5 + dfd_parts + 6 + S_n(S_l(tm_node_get(data, "weak"), "groups")) + 2 +
            S_n(S_l(data, "checklist"));
 }
 
@@ -902,10 +964,9 @@ static int S_build(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o, con
     S_section_checklist(p, data);
     S_section_worksheet(p, data);
 
-    if (p->n_toc > per * p->toc_pages) {
+    if (p->n_toc != need) {
         tm_diag_add(p->d, TM_DIAG_ERROR, "pdf", NULL, 0, 0,
-                    "pdf: internal error: %zu contents entries for %zu reserved", p->n_toc,
-                    per * p->toc_pages);
+                    "pdf: internal error: %zu contents entries, %zu expected", p->n_toc, need);
         return -1;
     }
     tm_pdf_toc_fill(p);
