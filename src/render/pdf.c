@@ -356,6 +356,9 @@ static void S_diagram_tiles(tm_pdf *p, HPDF_Image img, const char *title)
             break;
         scale *= 0.85f;
     }
+    /* grow the diagram to fill the grid of pages it needs anyway */
+    float fit_w = (float)cols * tw / iw, fit_h = (float)rows * th / ih;
+    scale = fit_w < fit_h ? fit_w : fit_h;
     float dw = iw * scale, dh = ih * scale;
     for (size_t r = 0; r < rows; r++)
         for (size_t c = 0; c < cols; c++) {
