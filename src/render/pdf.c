@@ -107,6 +107,7 @@ static void S_cover(tm_pdf *p, const tm_node *data)
     }
     tm_pdf_table t;
     tm_pdf_table_begin(&t, p, 9.5f, 2, "Field", 0.28, "Value", 0.72);
+    t.headless = 1;
     const char *date = S_s(data, "date");
     const char *rows[][2] = {
         {"System", S_sd(sys, "name", "not stated")},

@@ -114,7 +114,8 @@ typedef struct {
     float frac[TM_PDF_MAX_COLS];
     float x[TM_PDF_MAX_COLS + 1];
     float size;
-    int started; /* header drawn (lazily, with the first row under it) */
+    int started;  /* header drawn (lazily, with the first row under it) */
+    int headless; /* no header row (set after tm_pdf_table_begin) */
 } tm_pdf_table;
 
 /* ---- colours, fonts, text (pdf_layout.c) */

@@ -491,6 +491,10 @@ static float S_table_header_lines(tm_pdf_table *t, tm_pdf_lines *cols)
 {
     tm_pdf *p = t->p;
     float h = 0;
+    if (t->headless) {
+        memset(cols, 0, (size_t)t->n * sizeof *cols);
+        return 0;
+    }
     for (int c = 0; c < t->n; c++) {
         memset(&cols[c], 0, sizeof cols[c]);
         /* a title word wider than its column is set smaller, not broken */
@@ -520,6 +524,10 @@ static void S_table_header(tm_pdf_table *t)
     tm_pdf_lines cols[TM_PDF_MAX_COLS];
     float h = S_table_header_lines(t, cols);
     t->started = 1;
+    if (t->headless) {
+        tm_pdf_line_at(p, t->x[0], p->y, t->x[t->n], p->y, TM_PDF_GREY, 0.6f);
+        return;
+    }
     tm_pdf_fill_rect(p, t->x[0], p->y - h, t->x[t->n] - t->x[0], h, TM_PDF_HEAD_FILL);
     for (int c = 0; c < t->n; c++) {
         float y = p->y - TM_PDF_PAD;
@@ -551,6 +559,7 @@ void tm_pdf_table_begin(tm_pdf_table *t, tm_pdf *p, float size, int n, ...)
     for (int i = 0; i < n; i++)
         t->x[i + 1] = t->x[i] + tm_pdf_content_width(p) * t->frac[i] / total;
     t->started = 0;
+    t->headless = 0;
 }
 
 float tm_pdf_lines_height(const tm_pdf_lines *l, size_t from, size_t to)
