@@ -191,10 +191,22 @@ const char *tm_pdf_clean(tm_pdf *p, const char *s, int keep_nl)
 
 float tm_pdf_width(HPDF_Font font, float size, const char *s, size_t n)
 {
-    if (n == 0)
-        return 0;
-    HPDF_TextWidth tw = HPDF_Font_TextWidth(font, (const HPDF_BYTE *)s, (HPDF_UINT)n);
-    return (float)tw.width * size / 1000.0f;
+    /* libharu measures at most HPDF_LIMIT_MAX_STRING_LEN bytes at a time:
+     * longer text is measured in pieces cut at character boundaries. */
+    float w = 0;
+    while (n > 0) {
+        size_t k = n;
+        if (k > 60000) {
+            k = 60000;
+            while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+                k--;
+        }
+        HPDF_TextWidth tw = HPDF_Font_TextWidth(font, (const HPDF_BYTE *)s, (HPDF_UINT)k);
+        w += (float)tw.width * size / 1000.0f;
+        s += k;
+        n -= k;
+    }
+    return w;
 }
 
 void tm_pdf_draw_text(tm_pdf *p, HPDF_Font font, float size, tm_pdf_rgb ink, float x, float y,
@@ -227,31 +239,29 @@ static void S_lines_push(tm_pdf *p, tm_pdf_lines *l, const char *text, HPDF_Font
 static void S_break_word(tm_pdf *p, tm_pdf_lines *out, const char *w, size_t n, HPDF_Font font,
                          float size, tm_pdf_rgb ink, float width, tm_buf *line)
 {
-    size_t i = 0;
-    while (i < n) {
-        size_t j = i, last = i;
-        while (j < n) {
-            uint32_t cp;
-            int k = tm_utf8_decode(w + j, n - j, &cp);
-            if (k <= 0)
-                k = 1;
-            if (tm_pdf_width(font, size, w + i, j + (size_t)k - i) > width && j > i)
-                break;
-            j += (size_t)k;
-            last = j;
-        }
-        if (last == i)
-            last = n; /* cannot happen with width > one glyph; guard anyway */
-        if (last < n || i == 0) {
-            /* a full piece: its own line */
-        }
-        tm_buf_reset(line);
-        tm_buf_put(line, w + i, last - i);
-        if (last < n)
+    /* Glyph widths add up (libharu applies no kerning), so each code point
+     * is measured once: linear in the word's length. */
+    size_t start = 0, j = 0;
+    float used = 0;
+    while (j < n) {
+        uint32_t cp;
+        int k = tm_utf8_decode(w + j, n - j, &cp);
+        if (k <= 0)
+            k = 1;
+        float cw = tm_pdf_width(font, size, w + j, (size_t)k);
+        if (used + cw > width && j > start) {
+            tm_buf_reset(line);
+            tm_buf_put(line, w + start, j - start);
             S_lines_push(p, out, tm_arena_strdup(p->ar, line->data), font, size, ink);
-        i = last;
+            start = j;
+            used = 0;
+        }
+        used += cw;
+        j += (size_t)k;
     }
-    /* the tail stays in `line` to be continued with the next words */
+    /* the tail stays in `line`, to be continued with the next words */
+    tm_buf_reset(line);
+    tm_buf_put(line, w + start, n - start);
 }
 
 /* Wrap cleaned text (paragraphs split on '\n') into lines of at most width. */

@@ -569,6 +569,31 @@ START_TEST(row_taller_than_a_page_is_split_without_loss)
 }
 END_TEST
 
+/* A 200 KB word (longer than libharu measures at once) is broken across
+ * lines in linear time, nothing lost at either end. */
+START_TEST(overlong_words_are_broken)
+{
+    char *dir = tu_tmpdir();
+    tm_buf m;
+    tm_buf_init(&m, 0);
+    tm_buf_puts(&m, "stridec: 1\nsystem: {name: Long, description: \"HEAD");
+    for (int i = 0; i < 200000; i++)
+        tm_buf_putc(&m, (char)('a' + i % 26));
+    tm_buf_puts(&m, "TAIL\"}\nelements:\n  - {id: u, type: user}\n");
+    char *model = S_write(dir, "long.yaml", m.data, m.len);
+    tm_buf_free(&m);
+    S_report(model, dir, "pdf", NULL, NULL);
+    char *pdf = S_join(dir, "report.pdf");
+    char *text = S_sh("pdftotext '%s' -", pdf);
+    ck_assert_ptr_nonnull(strstr(text, "HEADabcdefghijklmnopqrstuvwxyz"));
+    ck_assert_ptr_nonnull(strstr(text, "TAIL"));
+    free(text);
+    free(pdf);
+    free(model);
+    tu_rmtree(dir);
+}
+END_TEST
+
 START_TEST(split_models_get_a_diagram_per_boundary)
 {
     char *dir = tu_tmpdir();
@@ -664,6 +689,7 @@ Suite *suite_pdf(void)
     tcase_add_test(tc, reruns_give_identical_bytes);
     tcase_add_test(tc, unicode_copies_out_and_missing_glyphs_warn_once);
     tcase_add_test(tc, row_taller_than_a_page_is_split_without_loss);
+    tcase_add_test(tc, overlong_words_are_broken);
     tcase_add_test(tc, split_models_get_a_diagram_per_boundary);
     tcase_add_test(tc, failures_leave_no_file);
     suite_add_tcase(s, tc);
