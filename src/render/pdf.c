@@ -936,13 +936,15 @@ static int S_build(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o, con
     p->system_name = tm_pdf_clean(p, S_sd(sys, "name", "Unnamed system"), 0);
     HPDF_SetInfoAttr(
         p->doc, HPDF_INFO_TITLE,
-        tm_pdf_clean(
-            p, tm_arena_printf(p->ar, "Threat model: %s", S_sd(sys, "name", "Unnamed system")), 0));
+        tm_pdf_clip(p, tm_arena_printf(p->ar, "Threat model: %s", p->system_name), 500));
     HPDF_SetInfoAttr(p->doc, HPDF_INFO_SUBJECT, "Threat model review (LOSS)");
-    HPDF_SetInfoAttr(p->doc, HPDF_INFO_CREATOR,
-                     tm_arena_printf(p->ar, "stridec %s", S_sd(data, "stridec_version", "")));
+    HPDF_SetInfoAttr(
+        p->doc, HPDF_INFO_CREATOR,
+        tm_pdf_clip(p, tm_arena_printf(p->ar, "stridec %s", S_sd(data, "stridec_version", "")),
+                    100));
     if (S_s(sys, "owner"))
-        HPDF_SetInfoAttr(p->doc, HPDF_INFO_AUTHOR, tm_pdf_clean(p, S_s(sys, "owner"), 0));
+        HPDF_SetInfoAttr(p->doc, HPDF_INFO_AUTHOR,
+                         tm_pdf_clip(p, tm_pdf_clean(p, S_s(sys, "owner"), 0), 500));
     HPDF_Date dt;
     if (S_parse_date(S_s(data, "date"), &dt) == 0) {
         HPDF_SetInfoDateAttr(p->doc, HPDF_INFO_CREATION_DATE, dt);

@@ -128,6 +128,9 @@ int tm_pdf_fonts(tm_pdf *p);
 /* Text libharu may draw (valid UTF-8, no controls, characters the fonts lack
  * replaced and counted); newlines kept when keep_nl. Owned by p->ar. */
 const char *tm_pdf_clean(tm_pdf *p, const char *s, int keep_nl);
+/* Cleaned text cut to at most max bytes (at a character, with "…"): libharu
+ * strings (bookmarks, document info) hold at most 64 KB. */
+const char *tm_pdf_clip(tm_pdf *p, const char *clean, size_t max);
 /* Width in points of n bytes of cleaned text. */
 float tm_pdf_width(HPDF_Font font, float size, const char *s, size_t n);
 void tm_pdf_draw_text(tm_pdf *p, HPDF_Font font, float size, tm_pdf_rgb ink, float x, float y,

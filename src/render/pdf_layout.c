@@ -189,6 +189,16 @@ const char *tm_pdf_clean(tm_pdf *p, const char *s, int keep_nl)
     return r;
 }
 
+const char *tm_pdf_clip(tm_pdf *p, const char *clean, size_t max)
+{
+    size_t n = strlen(clean);
+    if (n <= max)
+        return clean;
+    while (max > 0 && ((unsigned char)clean[max] & 0xC0) == 0x80)
+        max--;
+    return tm_arena_printf(p->ar, "%.*s…", (int)max, clean);
+}
+
 float tm_pdf_width(HPDF_Font font, float size, const char *s, size_t n)
 {
     /* libharu measures at most HPDF_LIMIT_MAX_STRING_LEN bytes at a time:
@@ -397,7 +407,8 @@ void tm_pdf_toc_add(tm_pdf *p, int level, const char *title, float y)
 /* A bookmark to the cursor position on the current page. */
 HPDF_Outline tm_pdf_bookmark(tm_pdf *p, HPDF_Outline parent, const char *clean, float y)
 {
-    HPDF_Outline o = HPDF_CreateOutline(p->doc, parent, clean, p->enc);
+    /* libharu strings hold at most 64 KB; a bookmark needs far less */
+    HPDF_Outline o = HPDF_CreateOutline(p->doc, parent, tm_pdf_clip(p, clean, 500), p->enc);
     HPDF_Destination dst = HPDF_Page_CreateDestination(p->page);
     HPDF_Destination_SetFitH(dst, y);
     HPDF_Outline_SetDestination(o, dst);

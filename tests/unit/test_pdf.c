@@ -579,7 +579,11 @@ START_TEST(overlong_words_are_broken)
     tm_buf_puts(&m, "stridec: 1\nsystem: {name: Long, description: \"HEAD");
     for (int i = 0; i < 200000; i++)
         tm_buf_putc(&m, (char)('a' + i % 26));
-    tm_buf_puts(&m, "TAIL\"}\nelements:\n  - {id: u, type: user}\n");
+    /* an owner longer than a libharu string (document info) */
+    tm_buf_puts(&m, "TAIL\", owner: \"");
+    for (int i = 0; i < 20000; i++)
+        tm_buf_puts(&m, "Owner ");
+    tm_buf_puts(&m, "\"}\nelements:\n  - {id: u, type: user}\n");
     char *model = S_write(dir, "long.yaml", m.data, m.len);
     tm_buf_free(&m);
     S_report(model, dir, "pdf", NULL, NULL);
@@ -588,6 +592,9 @@ START_TEST(overlong_words_are_broken)
     ck_assert_ptr_nonnull(strstr(text, "HEADabcdefghijklmnopqrstuvwxyz"));
     ck_assert_ptr_nonnull(strstr(text, "TAIL"));
     free(text);
+    char *info = S_sh("pdfinfo '%s'", pdf);
+    ck_assert_ptr_nonnull(strstr(info, "Author:          Owner Owner"));
+    free(info);
     free(pdf);
     free(model);
     tu_rmtree(dir);
