@@ -6,7 +6,12 @@
 
 #include "stridec/core.h"
 
-#define ARENA_CHUNK (64u * 1024u)
+/* Chunks come from calloc and are never reused, so their memory is already
+ * zero: allocations need no memset. The first chunk is small (scratch arenas
+ * are cheap) and each new one doubles up to ARENA_CHUNK, where calloc maps
+ * fresh pages that the kernel zeroes once. */
+#define ARENA_FIRST (4u * 1024u)
+#define ARENA_CHUNK (1024u * 1024u)
 #define ARENA_ALIGN 16u
 
 typedef struct chunk {
@@ -18,6 +23,7 @@ typedef struct chunk {
 struct tm_arena {
     chunk *head;
     size_t handed_out;
+    size_t next_size; /* size of the next chunk */
 };
 
 static void S_oom(void)
@@ -51,13 +57,15 @@ char *tm_xstrdup(const char *s)
     return p;
 }
 
-static chunk *S_chunk_new(size_t min)
+static chunk *S_chunk_new(size_t min, size_t want)
 {
-    size_t size = min > ARENA_CHUNK ? min : ARENA_CHUNK;
+    size_t size = min > want ? min : want;
     size_t head = (sizeof(chunk) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (size > SIZE_MAX - head)
         S_oom();
-    chunk *c = tm_xmalloc(head + size);
+    chunk *c = calloc(1, head + size);
+    if (!c)
+        S_oom();
     c->next = NULL;
     c->used = 0;
     c->size = size;
@@ -68,8 +76,9 @@ static chunk *S_chunk_new(size_t min)
 tm_arena *tm_arena_new(void)
 {
     tm_arena *a = tm_xmalloc(sizeof *a);
-    a->head = S_chunk_new(ARENA_CHUNK);
+    a->head = S_chunk_new(ARENA_FIRST, ARENA_FIRST);
     a->handed_out = 0;
+    a->next_size = ARENA_FIRST * 2;
     return a;
 }
 
@@ -95,24 +104,24 @@ void *tm_arena_alloc(tm_arena *a, size_t size)
         size = ARENA_ALIGN;
     chunk *c = a->head;
     if (c->size - c->used < size) {
-        if (size > ARENA_CHUNK / 4) {
+        if (size > a->next_size / 4) {
             /* Big block: its own chunk behind the head, so the head keeps its free space. */
-            chunk *big = S_chunk_new(size);
+            chunk *big = S_chunk_new(size, size);
             big->used = size;
             big->next = c->next;
             c->next = big;
             a->handed_out += size;
-            memset(big->mem, 0, size);
             return big->mem;
         }
-        c = S_chunk_new(size);
+        c = S_chunk_new(size, a->next_size);
+        if (a->next_size < ARENA_CHUNK)
+            a->next_size *= 2;
         c->next = a->head;
         a->head = c;
     }
     void *p = c->mem + c->used;
     c->used += size;
     a->handed_out += size;
-    memset(p, 0, size);
     return p;
 }
 

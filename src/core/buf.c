@@ -65,6 +65,11 @@ int tm_buf_puts(tm_buf *b, const char *s)
 
 int tm_buf_putc(tm_buf *b, char c)
 {
+    if (b->len + 1 < b->cap && b->len < b->limit && !b->failed) {
+        b->data[b->len++] = c; /* fast path: room left */
+        b->data[b->len] = '\0';
+        return 0;
+    }
     return tm_buf_put(b, &c, 1);
 }
 

@@ -75,8 +75,12 @@ void tm_json_escape(tm_buf *out, const char *s)
 
 static void S_indent(tm_buf *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        tm_buf_putc(out, ' ');
+    static const char spaces[] = "                                                                ";
+    while (n > 0) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        tm_buf_put(out, spaces, k);
+        n -= k;
+    }
 }
 
 static void S_json_scalar(tm_buf *out, const tm_node *n)

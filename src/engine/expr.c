@@ -2450,6 +2450,95 @@ int tm_expr_check_template(tm_arena *arena, const char *tmpl, tm_applies kind,
     return rc;
 }
 
+/* A template compiled once: literal runs and placeholder trees, so that
+ * expanding it for each threat parses nothing. */
+typedef struct {
+    const char *text; /* literal run (NULL for a placeholder) */
+    size_t len;
+    const S_node *expr; /* placeholder tree, or NULL when it did not parse */
+} S_part;
+
+struct tm_expr_template {
+    S_part *parts;
+    size_t n;
+};
+
+tm_expr_template *tm_expr_template_compile(tm_arena *arena, const char *tmpl, tm_applies kind)
+{
+    tm_expr_template *t = tm_arena_alloc(arena, sizeof *t);
+    if (!tmpl)
+        return t;
+    /* At most one literal run and one placeholder per '{', plus the tail. */
+    size_t cap = 1;
+    for (const char *p = tmpl; *p; p++)
+        cap += *p == '{' ? 2 : 0;
+    t->parts = tm_arena_array(arena, cap + 1, sizeof *t->parts);
+    size_t run = 0; /* start of the current literal run */
+    tm_buf lit;     /* literal text with '{{' folded */
+    tm_buf_init(&lit, 0);
+    for (size_t i = 0; tmpl[i]; i++) {
+        if (tmpl[i] != '{') {
+            tm_buf_putc(&lit, tmpl[i]);
+            continue;
+        }
+        if (tmpl[i + 1] == '{') {
+            tm_buf_putc(&lit, '{');
+            i++;
+            continue;
+        }
+        size_t close = S_placeholder_end(tmpl, i);
+        if (!close) {
+            tm_buf_puts(&lit, tmpl + i); /* reported at load; keep the text */
+            break;
+        }
+        if (lit.len) {
+            t->parts[t->n].text = tm_arena_strndup(arena, lit.data, lit.len);
+            t->parts[t->n++].len = lit.len;
+            tm_buf_reset(&lit);
+        }
+        S_node *root = S_parse_range(arena, tmpl, i + 1, close, kind, NULL, NULL, M_PLACEHOLDER);
+        if (root) {
+            t->parts[t->n++].expr = root;
+        } else {
+            t->parts[t->n].text = tm_arena_strndup(arena, tmpl + i, close - i + 1);
+            t->parts[t->n++].len = close - i + 1;
+        }
+        i = close;
+        run = i + 1;
+    }
+    (void)run;
+    if (lit.len) {
+        t->parts[t->n].text = tm_arena_strndup(arena, lit.data, lit.len);
+        t->parts[t->n++].len = lit.len;
+    }
+    tm_buf_free(&lit);
+    return t;
+}
+
+const char *tm_expr_template_expand(tm_arena *arena, const tm_expr_template *t,
+                                    const tm_eval_ctx *ctx)
+{
+    if (t->n == 0)
+        return "";
+    if (t->n == 1 && t->parts[0].text)
+        return t->parts[0].text; /* no placeholder: the compiled text itself */
+    tm_buf out;
+    tm_buf_init(&out, 0);
+    for (size_t k = 0; k < t->n; k++) {
+        if (t->parts[k].text) {
+            tm_buf_put(&out, t->parts[k].text, t->parts[k].len);
+        } else {
+            S_env env;
+            S_env_init(&env, ctx);
+            S_val v = S_eval(t->parts[k].expr, &env);
+            S_render(&v, &out);
+        }
+    }
+    const char *s = tm_arena_strndup(arena, out.data ? out.data : "", out.len);
+    tm_buf_free(&out);
+    return s;
+}
+
 const char *tm_expr_expand(tm_arena *arena, const char *tmpl, tm_applies kind,
                            const tm_eval_ctx *ctx)
 {
@@ -2459,36 +2548,8 @@ const char *tm_expr_expand(tm_arena *arena, const char *tmpl, tm_applies kind,
         return tm_arena_strdup(arena, tmpl);
     /* The placeholders' trees are only needed for this call. */
     tm_arena *scratch = tm_arena_new();
-    tm_buf out;
-    tm_buf_init(&out, 0);
-    for (size_t i = 0; tmpl[i]; i++) {
-        if (tmpl[i] != '{') {
-            tm_buf_putc(&out, tmpl[i]);
-            continue;
-        }
-        if (tmpl[i + 1] == '{') {
-            tm_buf_putc(&out, '{');
-            i++;
-            continue;
-        }
-        size_t close = S_placeholder_end(tmpl, i);
-        if (!close) {
-            tm_buf_puts(&out, tmpl + i); /* reported at load; keep the text */
-            break;
-        }
-        S_node *root = S_parse_range(scratch, tmpl, i + 1, close, kind, NULL, NULL, M_PLACEHOLDER);
-        if (root) {
-            S_env env;
-            S_env_init(&env, ctx);
-            S_val v = S_eval(root, &env);
-            S_render(&v, &out);
-        } else {
-            tm_buf_put(&out, tmpl + i, close - i + 1);
-        }
-        i = close;
-    }
-    const char *s = tm_arena_strndup(arena, out.data ? out.data : "", out.len);
-    tm_buf_free(&out);
+    const tm_expr_template *t = tm_expr_template_compile(scratch, tmpl, kind);
+    const char *s = tm_arena_strdup(arena, tm_expr_template_expand(scratch, t, ctx));
     tm_arena_free(scratch);
     return s;
 }

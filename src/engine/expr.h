@@ -75,6 +75,16 @@ void tm_expr_render(const tm_expr *e, const tm_eval_ctx *ctx, tm_buf *out);
  * placeholder was already reported by tm_expr_check_template at load. */
 const char *tm_expr_expand(tm_arena *arena, const char *tmpl, tm_applies kind,
                            const tm_eval_ctx *ctx);
+/* A title/description template compiled once (after
+ * tm_expr_check_template accepted it) and expanded per threat without
+ * parsing. Owned by `arena`; never NULL. */
+typedef struct tm_expr_template tm_expr_template;
+tm_expr_template *tm_expr_template_compile(tm_arena *arena, const char *tmpl, tm_applies kind);
+/* The expansion, in `arena` (or the compiled text itself when the template
+ * has no placeholder). */
+const char *tm_expr_template_expand(tm_arena *arena, const tm_expr_template *t,
+                                    const tm_eval_ctx *ctx);
+
 /* Check every {path} placeholder of a template at load time. 0 or -1. */
 int tm_expr_check_template(tm_arena *arena, const char *tmpl, tm_applies kind,
                            const tm_expr_origin *origin, tm_diags *d);

@@ -222,6 +222,9 @@ static tm_class S_identity_class(const tm_analysis *a, const tm_identity_info *i
 typedef struct {
     tm_analysis *a;
     tm_vec threats;
+    /* The current rule's texts, compiled on its first threat. */
+    const tm_rule *compiled_for;
+    const tm_expr_template *title, *description, *mitigation;
 } run_state;
 
 static void S_add_threat(run_state *rs, const tm_rule *r, const tm_eval_ctx *ctx,
@@ -232,10 +235,15 @@ static void S_add_threat(run_state *rs, const tm_rule *r, const tm_eval_ctx *ctx
     tm_threat *t = tm_arena_alloc(a->arena, sizeof *t);
     t->rule = r;
     t->id = tm_arena_printf(a->arena, "%s@%s", r->id, target_id);
-    t->title = tm_expr_expand(a->arena, r->title, r->applies_to, ctx);
-    t->description =
-        r->description ? tm_expr_expand(a->arena, r->description, r->applies_to, ctx) : "";
-    t->mitigation = tm_expr_expand(a->arena, r->mitigation, r->applies_to, ctx);
+    if (rs->compiled_for != r) {
+        rs->compiled_for = r;
+        rs->title = tm_expr_template_compile(a->arena, r->title, r->applies_to);
+        rs->description = tm_expr_template_compile(a->arena, r->description, r->applies_to);
+        rs->mitigation = tm_expr_template_compile(a->arena, r->mitigation, r->applies_to);
+    }
+    t->title = tm_expr_template_expand(a->arena, rs->title, ctx);
+    t->description = tm_expr_template_expand(a->arena, rs->description, ctx);
+    t->mitigation = tm_expr_template_expand(a->arena, rs->mitigation, ctx);
     t->stride = r->stride;
     t->likelihood = r->likelihood;
     t->impact = r->impact;
@@ -524,7 +532,7 @@ tm_analysis *tm_analyze(const tm_model *m, const tm_catalog *cat, const tm_rules
     tm_libs_analyze(a);
     tm_osv_analyze(a, opts, d);
 
-    run_state st = {a, {0}};
+    run_state st = {a, {0}, NULL, NULL, NULL, NULL};
     if (rs)
         for (size_t i = 0; i < rs->n_rules; i++)
             S_run_rule(&st, rs->rules[i]);
