@@ -73,6 +73,7 @@ typedef struct {
     tm_catalog *catalog;
     tm_ruleset *rules;
     tm_analysis *analysis;
+    size_t n_diags_after_analysis; /* diagnostics already printed by cli_analyze */
 } cli_run;
 
 /* Load the catalogue and rules (built-in or --share, plus --rules) and

@@ -77,6 +77,7 @@ int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run)
     if (!run->analysis || tm_diags_errors(d))
         goto fail;
     cli_print_diags(d); /* warnings */
+    run->n_diags_after_analysis = tm_diags_count(d);
     return CLI_OK;
 fail:
     cli_print_diags(d);

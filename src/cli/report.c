@@ -56,6 +56,29 @@ static char *S_stem(const char *path)
     return s;
 }
 
+/* Print the diagnostics added since `from`. */
+static void S_print_from(const tm_diags *d, size_t from)
+{
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    for (size_t i = from; i < tm_diags_count(d); i++)
+        tm_diag_format(d, tm_diags_get(d, i), &b);
+    if (b.len)
+        fwrite(b.data, 1, b.len, stderr);
+    tm_buf_free(&b);
+}
+
+/* 1 when an error with this code was added since diagnostic `from`. */
+static int S_failed_on(const tm_diags *d, size_t from, const char *code)
+{
+    for (size_t i = from; i < tm_diags_count(d); i++) {
+        const tm_diag *g = tm_diags_get(d, i);
+        if (g->severity == TM_DIAG_ERROR && g->code && strcmp(g->code, code) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int S_report_one(const cli_engine_opts *eo, const char *model, const char *dir,
                         const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base)
 {
@@ -72,10 +95,13 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
     size_t done = 0;
     for (; done < n_fmts; done++) {
         tm_buf_init(&bufs[done], 0);
+        size_t before = tm_diags_count(run.diags);
         if (fmts[done]->render(run.analysis, &ro, &bufs[done], run.diags) != 0) {
             cli_print_diags(run.diags);
             cli_error("%s: could not render %s", model, fmts[done]->filename);
-            status = CLI_OUTPUT;
+            /* A broken --template is invalid input (2); anything else is an
+             * output that could not be produced (3). */
+            status = S_failed_on(run.diags, before, "template") ? CLI_INVALID : CLI_OUTPUT;
             done++;
             break;
         }
@@ -99,11 +125,15 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
                 status = CLI_OUTPUT;
             free(path);
         }
-        if (status != CLI_OK)
+        if (status != CLI_OK) {
             cli_print_diags(run.diags);
-        else
+        } else {
+            /* Renderer warnings (e.g. characters the PDF font lacks); the
+             * model's own warnings were printed after the analysis. */
+            S_print_from(run.diags, run.n_diags_after_analysis);
             printf("%s: %zu threats; wrote %zu files to %s\n", model, tm_analysis_threat_count(run.analysis),
                    n_fmts + tm_outputs_count(ro.extra), dir);
+        }
     }
     for (size_t i = 0; i < done; i++)
         tm_buf_free(&bufs[i]);

@@ -3,6 +3,7 @@
  * decisions, id stability and order, compiled title templates, and the
  * check gate's exit status. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/analysis_impl.h"
@@ -290,6 +291,29 @@ START_TEST(check_gate_exit_status)
 }
 END_TEST
 
+START_TEST(report_broken_template_is_invalid_input)
+{
+    char *dir = tu_tmpdir();
+    char path[8400], out[4200];
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    FILE *f = fopen(path, "w");
+    fputs("<p>{{#list}}never closed</p>\n", f);
+    fclose(f);
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *args[] = {"report", "models/minimal.yaml", "-f", "html,json", "--template", dir, "-o", out, NULL};
+    tu_result r = tu_run(args);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "report.html:1:4: error: unclosed section 'list'"));
+    /* nothing written: not even the formats that rendered */
+    snprintf(path, sizeof path, "%s/threats.json", out);
+    FILE *g = fopen(path, "r");
+    ck_assert_ptr_null(g);
+    tu_result_free(&r);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_engine(void)
 {
     Suite *s = suite_create("engine");
@@ -300,6 +324,7 @@ Suite *suite_engine(void)
     tcase_add_test(tc, review_decisions_apply_exact_over_wildcard);
     tcase_add_test(tc, compiled_templates_match_expand);
     tcase_add_test(tc, check_gate_exit_status);
+    tcase_add_test(tc, report_broken_template_is_invalid_input);
     suite_add_tcase(s, tc);
     return s;
 }
