@@ -41,6 +41,10 @@ static const char *const S_sev_pen[TM_SEV_COUNT] = {"#555555", "#0072B2", "#E69F
                                                     "#882255"};
 static const char *const S_sev_fill[TM_SEV_COUNT] = {"#FFFFFF", "#E1EEF7", "#FDF0D5", "#F9DDCC",
                                                      "#EED3E0"};
+/* Text in the severity colours: medium and high darkened so that small
+ * tags keep enough contrast on white. */
+static const char *const S_sev_ink[TM_SEV_COUNT] = {"#555555", "#0072B2", "#9A6700", "#B84A00",
+                                                    "#882255"};
 static const char *const S_sev_tag[TM_SEV_COUNT] = {"", "[L]", "[M]", "[H]", "[C]"};
 static const char *const S_sev_word[TM_SEV_COUNT] = {"no open threats", "low", "medium", "high",
                                                      "critical"};
@@ -245,13 +249,6 @@ static const char *S_elname(S_ctx *c, size_t i)
     return tm_arena_printf(c->ar, "e%zu", i);
 }
 
-static const tm_boundary *S_top(const tm_boundary *b)
-{
-    while (b && b->parent)
-        b = b->parent;
-    return b;
-}
-
 /* The caption under an element's name: the catalogue label of cloud types
  * ("AWS Lambda"), the type string for types the catalogue does not know. */
 static const char *S_type_caption(const tm_element_info *ei)
@@ -275,7 +272,7 @@ static void S_caption(tm_buf *b, const char *text, const char *colour, bool ital
 static void S_sev_text(tm_buf *b, tm_severity s)
 {
     if (s != TM_SEV_NONE)
-        tm_buf_printf(b, " <FONT COLOR=\"%s\"><B>%s</B></FONT>", S_sev_pen[s], S_sev_tag[s]);
+        tm_buf_printf(b, " <FONT COLOR=\"%s\"><B>%s</B></FONT>", S_sev_ink[s], S_sev_tag[s]);
 }
 
 /* The cluster for boundary b in this part (and its ancestors), created on
@@ -319,14 +316,12 @@ static void S_element_node(S_ctx *c, size_t i)
     tm_severity sev = ei->max_open;
     const char *pen = oos ? S_OOS_TEXT : S_sev_pen[sev];
     const char *fill = oos ? S_OOS_FILL : S_sev_fill[sev];
-    const char *penwidth = sev >= TM_SEV_HIGH ? "2.2" : sev != TM_SEV_NONE ? "1.6" : "1";
+    const char *penwidth = oos ? "1" : sev >= TM_SEV_HIGH ? "2.2" : sev != TM_SEV_NONE ? "1.6" : "1";
     c->used |= oos ? U_OOS : U_SEV0 << sev;
 
     /* the label body: name, severity, type caption, scope caption */
     tm_buf body;
     tm_buf_init(&body, 0);
-    if (oos)
-        tm_buf_printf(&body, "<FONT COLOR=\"%s\">", S_OOS_TEXT);
     tm_buf_puts(&body, "<B>");
     S_html(&body, e->name, S_WRAP_NAME);
     tm_buf_puts(&body, "</B>");
@@ -337,8 +332,6 @@ static void S_element_node(S_ctx *c, size_t i)
         S_caption(&body, cap, oos ? S_OOS_TEXT : S_CAPTION, false);
     if (oos)
         S_caption(&body, "out of scope", S_OOS_TEXT, true);
-    if (oos)
-        tm_buf_puts(&body, "</FONT>");
 
     if (e->kind == TM_KIND_STORE) {
         /* An open-ended store: a one-cell table with only its top and
@@ -351,6 +344,8 @@ static void S_element_node(S_ctx *c, size_t i)
                       oos ? " STYLE=\"dotted\"" : "", body.data ? body.data : "");
         S_set(c->ar, &n->at, "shape", "plain", false);
         S_set(c->ar, &n->at, "label", S_take(c), true);
+        if (oos)
+            S_set(c->ar, &n->at, "fontcolor", S_OOS_TEXT, false);
     } else {
         bool process = e->kind == TM_KIND_PROCESS;
         c->used |= process ? U_PROCESS : U_EXTERNAL;
@@ -363,6 +358,8 @@ static void S_element_node(S_ctx *c, size_t i)
         S_set(c->ar, &n->at, "color", pen, false);
         S_set(c->ar, &n->at, "fillcolor", fill, false);
         S_set(c->ar, &n->at, "penwidth", penwidth, false);
+        if (oos)
+            S_set(c->ar, &n->at, "fontcolor", S_OOS_TEXT, false);
         if (process)
             S_set(c->ar, &n->at, "margin", "0.15,0.08", false);
     }
@@ -431,11 +428,13 @@ static void S_flow_style(S_ctx *c, S_gedge *ed, tm_severity sev, bool unauth, bo
         c->used |= U_BIDIR;
 }
 
-static void S_flow_edge(S_ctx *c, size_t i)
+/* Flow i as an edge from node `tail` to node `head` (its two elements, or
+ * the collapsed boundaries that stand for them). */
+static void S_flow_edge_to(S_ctx *c, size_t i, const char *tail, const char *head)
 {
     const tm_flow_info *fi = &c->a->flows[i];
     const tm_flow *f = fi->flow;
-    S_gedge *ed = S_edge(c->ar, c->p, S_elname(c, f->from->index), S_elname(c, f->to->index));
+    S_gedge *ed = S_edge(c->ar, c->p, tail, head);
     bool unauth = f->authenticated != TM_TRI_TRUE;
     bool unenc = f->encrypted != TM_TRI_TRUE;
 
@@ -474,6 +473,76 @@ static void S_flow_edge(S_ctx *c, size_t i)
     S_flow_style(c, ed, fi->max_open, unauth, unenc, fi->n_crosses > 0, f->bidirectional);
 }
 
+static void S_flow_edge(S_ctx *c, size_t i)
+{
+    const tm_flow *f = c->a->flows[i].flow;
+    S_flow_edge_to(c, i, S_elname(c, f->from->index), S_elname(c, f->to->index));
+}
+
+/* Aggregated edges: all flows from one node to another drawn as one edge
+ * with their count (a single flow keeps its full label). */
+typedef struct {
+    const char *tail, *head;
+    size_t count, first;
+    tm_severity sev;
+    bool unauth, unenc, bidir;
+    unsigned numbers[S_MAX_AGG_NUMBERS];
+} S_agg;
+
+typedef struct {
+    tm_map *by_key;
+    tm_vec list;
+} S_aggset;
+
+static void S_agg_add(S_ctx *c, S_aggset *set, const char *t, const char *h, size_t flow)
+{
+    const tm_flow_info *fi = &c->a->flows[flow];
+    const tm_flow *f = fi->flow;
+    const char *key = tm_arena_printf(c->ar, "%s>%s", t, h);
+    S_agg *g = tm_map_get(set->by_key, key);
+    if (!g) {
+        g = tm_arena_alloc(c->ar, sizeof *g);
+        g->tail = t;
+        g->head = h;
+        g->first = flow;
+        tm_map_put(set->by_key, key, g);
+        tm_vec_push(&set->list, g);
+    }
+    if (g->count < S_MAX_AGG_NUMBERS)
+        g->numbers[g->count] = fi->number;
+    g->count++;
+    if (fi->max_open > g->sev)
+        g->sev = fi->max_open;
+    g->unauth |= f->authenticated != TM_TRI_TRUE;
+    g->unenc |= f->encrypted != TM_TRI_TRUE;
+    g->bidir |= f->bidirectional;
+}
+
+/* Emit the aggregated edges in first-seen order and free the set. */
+static void S_agg_emit(S_ctx *c, S_aggset *set)
+{
+    for (size_t k = 0; k < set->list.len; k++) {
+        S_agg *g = set->list.items[k];
+        if (g->count == 1) {
+            S_flow_edge_to(c, g->first, g->tail, g->head);
+            continue;
+        }
+        S_gedge *ed = S_edge(c->ar, c->p, g->tail, g->head);
+        tm_buf_printf(&c->t, "<B>%zu flows</B>", g->count);
+        S_sev_text(&c->t, g->sev);
+        tm_buf_puts(&c->t, "<BR/>");
+        for (size_t j = 0; j < g->count && j < S_MAX_AGG_NUMBERS; j++)
+            tm_buf_printf(&c->t, "%s%u", j ? ", " : "", g->numbers[j]);
+        if (g->count > S_MAX_AGG_NUMBERS)
+            tm_buf_puts(&c->t, ", \xE2\x80\xA6");
+        S_set(c->ar, &ed->at, "label", S_take(c), true);
+        S_flow_style(c, ed, g->sev, g->unauth, g->unenc, true, g->bidir);
+        c->used |= U_AGGREGATE;
+    }
+    tm_vec_free(&set->list);
+    tm_map_free(set->by_key);
+}
+
 /* ----------------------------------------------------------- the legend */
 
 static void S_legend_row(tm_buf *b, const char *sample, const char *text)
@@ -502,7 +571,7 @@ static void S_legend(S_ctx *c)
                         "<TR><TD SIDES=\"TB\">  </TD></TR></TABLE>",
                      "data store");
     if (u & U_COLLAPSED)
-        S_legend_row(b, "<TABLE BORDER=\"2\" STYLE=\"rounded\" CELLBORDER=\"0\" CELLPADDING=\"1\">"
+        S_legend_row(b, "<TABLE BORDER=\"2\" STYLE=\"rounded,dashed\" CELLBORDER=\"0\" CELLPADDING=\"1\">"
                         "<TR><TD>  </TD></TR></TABLE>",
                      "trust boundary, collapsed (own diagram)");
     if (u & U_BOUNDARY)
@@ -516,8 +585,8 @@ static void S_legend(S_ctx *c)
         if (u & (U_SEV0 << s)) {
             tm_buf_printf(b, "<TR><TD BGCOLOR=\"%s\"><FONT COLOR=\"%s\"><B>%s</B></FONT></TD>"
                              "<TD ALIGN=\"LEFT\"><FONT COLOR=\"%s\">%s</FONT></TD></TR>",
-                          S_sev_fill[s], S_sev_pen[s], s ? S_sev_tag[s] : "\xE2\x80\x94",
-                          S_sev_pen[s],
+                          S_sev_fill[s], S_sev_ink[s], s ? S_sev_tag[s] : "\xE2\x80\x94",
+                          S_sev_ink[s],
                           s ? tm_arena_printf(c->ar, "highest open threat: %s", S_sev_word[s])
                             : S_sev_word[s]);
         }
@@ -587,8 +656,95 @@ static S_part *S_part_new(S_ctx *c, const char *stem, const char *subtitle)
     return p;
 }
 
-/* The whole model, or (with `only` set) the elements of top-level boundary
- * `only`, their flows, and the elements at the other end of those flows. */
+static const char *S_sanitize(tm_arena *ar, const char *id)
+{
+    char *s = tm_arena_strdup(ar, id);
+    for (char *q = s; *q; q++)
+        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+              *q == '_' || *q == '-' || (*q == '.' && q != s)))
+            *q = '_';
+    return s;
+}
+
+/* A collapsed boundary: one node standing for everything inside it. */
+static void S_collapsed_node(S_ctx *c, S_clus *parent, const char *name, const tm_boundary *b,
+                             bool outside)
+{
+    const tm_analysis *a = c->a;
+    const tm_boundary_info *bi = &a->boundaries[b->index];
+    tm_severity sev = bi->max_open;
+    for (size_t k = 0; k < bi->n_members; k++)
+        if (a->elements[bi->members[k]->index].max_open > sev)
+            sev = a->elements[bi->members[k]->index].max_open;
+    S_gnode *n = S_node(c->ar, parent, name);
+    if (outside)
+        tm_buf_printf(&c->t, "<FONT POINT-SIZE=\"8\" COLOR=\"%s\"><I>outside: </I></FONT>",
+                      S_CAPTION);
+    tm_buf_puts(&c->t, "<B>");
+    S_html(&c->t, b->name, S_WRAP_NAME);
+    tm_buf_puts(&c->t, "</B>");
+    S_sev_text(&c->t, sev);
+    if (b->type && *b->type)
+        S_caption(&c->t, b->type, S_CAPTION, false);
+    tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\">%zu element%s, %zu in, %zu out</FONT>",
+                  bi->n_members, bi->n_members == 1 ? "" : "s", bi->n_inbound, bi->n_outbound);
+    tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"%s\"><I>see dfd-", S_CAPTION);
+    S_html(&c->t, S_sanitize(c->ar, b->id), 0);
+    tm_buf_puts(&c->t, "</I></FONT>");
+    S_set(c->ar, &n->at, "shape", "box", false);
+    S_set(c->ar, &n->at, "style", "dashed,rounded,filled", false);
+    S_set(c->ar, &n->at, "label", S_take(c), true);
+    S_set(c->ar, &n->at, "color", S_BOUNDARY_PEN, false);
+    S_set(c->ar, &n->at, "fillcolor", outside ? "#F4F4F4" : S_sev_fill[sev], false);
+    S_set(c->ar, &n->at, "penwidth", "2", false);
+    S_set(c->ar, &n->at, "margin", "0.2,0.1", false);
+    c->used |= U_COLLAPSED | (U_SEV0 << sev);
+}
+
+/* 1 when boundary x is `inner` or one of its ancestors. */
+static bool S_encloses(const tm_boundary *x, const tm_boundary *inner)
+{
+    for (; inner; inner = inner->parent)
+        if (inner == x)
+            return true;
+    return false;
+}
+
+/* How an element outside `scope` is drawn in scope's diagrams: the largest
+ * boundary around it that does not enclose scope, collapsed (*collapsed
+ * set); or the element itself when it sits directly in one of scope's
+ * enclosing boundaries or outside every boundary. */
+static const char *S_outside_group(S_ctx *c, const tm_boundary *scope, const tm_element *e,
+                                   const tm_boundary **collapsed)
+{
+    *collapsed = NULL;
+    const tm_boundary *b = e->boundary;
+    if (!b || S_encloses(b, scope))
+        return S_elname(c, e->index);
+    while (b->parent && !S_encloses(b->parent, scope))
+        b = b->parent;
+    *collapsed = b;
+    return tm_arena_printf(c->ar, "o%zu", b->index);
+}
+
+/* Draw the node for an outside end once (collapsed boundaries sit in their
+ * parent's cluster, so the nesting stays visible). */
+static void S_outside_node(S_ctx *c, tm_map *drawn, const char *name, const tm_boundary *collapsed,
+                           const tm_element *e)
+{
+    if (tm_map_get(drawn, name))
+        return;
+    tm_map_put(drawn, name, (void *)name);
+    if (collapsed)
+        S_collapsed_node(c, S_boundary_cluster(c, collapsed->parent), name, collapsed, true);
+    else
+        S_element_node(c, e->index);
+}
+
+/* The whole model (only == NULL), or in split mode the diagram of boundary
+ * `only`: its elements and flows, with the other end of flows that leave it
+ * drawn as the collapsed boundary it lies in (flows to one such node
+ * aggregated), so a boundary's diagram stays as small as its content. */
 static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem)
 {
     const tm_model *m = c->a->model;
@@ -604,142 +760,119 @@ static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem
                 S_set(c->ar, &n->at, "label", "<FONT POINT-SIZE=\"8\"><I>(empty)</I></FONT>", true);
             }
         for (size_t i = 0; i < m->n_elements; i++)
-            c->included[i] = true;
-    } else {
-        for (size_t i = 0; i < m->n_elements; i++)
-            if (S_top(m->elements[i]->boundary) == only)
-                c->included[i] = true;
-        for (size_t i = 0; i < m->n_flows; i++) {
-            const tm_flow *f = m->flows[i];
-            if (S_top(f->from->boundary) == only || S_top(f->to->boundary) == only)
-                c->included[f->from->index] = c->included[f->to->index] = true;
-        }
+            S_element_node(c, i);
+        for (size_t i = 0; i < m->n_flows; i++)
+            S_flow_edge(c, i);
+        S_legend(c);
+        return p;
     }
     for (size_t i = 0; i < m->n_elements; i++)
-        if (c->included[i])
+        if (tm_boundary_contains(only, m->elements[i]))
             S_element_node(c, i);
+    tm_map *drawn = tm_map_new(64);
+    S_aggset set = {tm_map_new(64), {0}};
     for (size_t i = 0; i < m->n_flows; i++) {
         const tm_flow *f = m->flows[i];
-        if (!only || S_top(f->from->boundary) == only || S_top(f->to->boundary) == only)
-            S_flow_edge(c, i);
-    }
-    S_legend(c);
-    return p;
-}
-
-/* An aggregated edge of the overview: all flows from one node to another. */
-typedef struct {
-    const char *tail, *head;
-    size_t count;
-    tm_severity sev;
-    bool unauth, unenc, bidir;
-    unsigned numbers[S_MAX_AGG_NUMBERS];
-} S_agg;
-
-static const char *S_sanitize(tm_arena *ar, const char *id)
-{
-    char *s = tm_arena_strdup(ar, id);
-    for (char *q = s; *q; q++)
-        if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
-              *q == '_' || *q == '-' || (*q == '.' && q != s)))
-            *q = '_';
-    return s;
-}
-
-/* Above the split threshold: each top-level boundary collapsed to one node,
- * flows between different nodes aggregated with their count. */
-static S_part *S_overview_part(S_ctx *c)
-{
-    const tm_analysis *a = c->a;
-    const tm_model *m = a->model;
-    S_part *p = S_part_new(c, "dfd", "overview (one diagram per top-level boundary)");
-    const char **group = tm_arena_array(c->ar, m->n_elements ? m->n_elements : 1, sizeof *group);
-    for (size_t t = 0; t < a->n_top_boundaries; t++) {
-        const tm_boundary *b = a->top_boundaries[t];
-        const tm_boundary_info *bi = &a->boundaries[b->index];
-        tm_severity sev = bi->max_open;
-        for (size_t k = 0; k < bi->n_members; k++)
-            if (a->elements[bi->members[k]->index].max_open > sev)
-                sev = a->elements[bi->members[k]->index].max_open;
-        const char *name = tm_arena_printf(c->ar, "b%zu", b->index);
-        S_gnode *n = S_node(c->ar, &p->root, name);
-        tm_buf_puts(&c->t, "<B>");
-        S_html(&c->t, b->name, S_WRAP_NAME);
-        tm_buf_puts(&c->t, "</B>");
-        S_sev_text(&c->t, sev);
-        if (b->type && *b->type)
-            S_caption(&c->t, b->type, S_CAPTION, false);
-        tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\">%zu element%s, %zu in, %zu out</FONT>",
-                      bi->n_members, bi->n_members == 1 ? "" : "s", bi->n_inbound,
-                      bi->n_outbound);
-        tm_buf_printf(&c->t, "<BR/><FONT POINT-SIZE=\"8\" COLOR=\"%s\"><I>see dfd-", S_CAPTION);
-        S_html(&c->t, S_sanitize(c->ar, b->id), 0);
-        tm_buf_puts(&c->t, "</I></FONT>");
-        S_set(c->ar, &n->at, "shape", "box", false);
-        S_set(c->ar, &n->at, "style", "dashed,rounded,filled", false);
-        S_set(c->ar, &n->at, "label", S_take(c), true);
-        S_set(c->ar, &n->at, "color", S_BOUNDARY_PEN, false);
-        S_set(c->ar, &n->at, "fillcolor", S_sev_fill[sev], false);
-        S_set(c->ar, &n->at, "penwidth", "2", false);
-        S_set(c->ar, &n->at, "margin", "0.2,0.1", false);
-        c->used |= U_COLLAPSED | (U_SEV0 << sev);
-        for (size_t k = 0; k < bi->n_members; k++)
-            group[bi->members[k]->index] = name;
-    }
-    for (size_t i = 0; i < m->n_elements; i++)
-        if (!group[i]) {
-            S_element_node(c, i);
-            group[i] = S_elname(c, i);
-        }
-
-    tm_map *seen = tm_map_new(64);
-    tm_vec aggs = {0};
-    for (size_t i = 0; i < m->n_flows; i++) {
-        const tm_flow_info *fi = &a->flows[i];
-        const tm_flow *f = fi->flow;
-        const char *t = group[f->from->index], *h = group[f->to->index];
-        if (t == h)
-            continue; /* inside one boundary: drawn in that boundary's diagram */
-        if (!m->elements[f->from->index]->boundary && !m->elements[f->to->index]->boundary) {
+        bool in_t = tm_boundary_contains(only, f->from), in_h = tm_boundary_contains(only, f->to);
+        if (!in_t && !in_h)
+            continue;
+        if (in_t && in_h) {
             S_flow_edge(c, i);
             continue;
         }
-        const char *key = tm_arena_printf(c->ar, "%s>%s", t, h);
-        S_agg *g = tm_map_get(seen, key);
-        if (!g) {
-            g = tm_arena_alloc(c->ar, sizeof *g);
-            g->tail = t;
-            g->head = h;
-            tm_map_put(seen, key, g);
-            tm_vec_push(&aggs, g);
-        }
-        if (g->count < S_MAX_AGG_NUMBERS)
-            g->numbers[g->count] = fi->number;
-        g->count++;
-        if (fi->max_open > g->sev)
-            g->sev = fi->max_open;
-        g->unauth |= f->authenticated != TM_TRI_TRUE;
-        g->unenc |= f->encrypted != TM_TRI_TRUE;
-        g->bidir |= f->bidirectional;
+        const tm_element *out = in_t ? f->to : f->from;
+        const tm_boundary *collapsed;
+        const char *name = S_outside_group(c, only, out, &collapsed);
+        S_outside_node(c, drawn, name, collapsed, out);
+        const char *t = in_t ? S_elname(c, f->from->index) : name;
+        const char *h = in_h ? S_elname(c, f->to->index) : name;
+        S_agg_add(c, &set, t, h, i);
     }
-    for (size_t k = 0; k < aggs.len; k++) {
-        S_agg *g = aggs.items[k];
-        S_gedge *ed = S_edge(c->ar, p, g->tail, g->head);
-        tm_buf_printf(&c->t, "<B>%zu flow%s</B>", g->count, g->count == 1 ? "" : "s");
-        S_sev_text(&c->t, g->sev);
-        tm_buf_puts(&c->t, "<BR/>");
-        for (size_t j = 0; j < g->count && j < S_MAX_AGG_NUMBERS; j++)
-            tm_buf_printf(&c->t, "%s%u", j ? ", " : "", g->numbers[j]);
-        if (g->count > S_MAX_AGG_NUMBERS)
-            tm_buf_puts(&c->t, ", \xE2\x80\xA6");
-        S_set(c->ar, &ed->at, "label", S_take(c), true);
-        S_flow_style(c, ed, g->sev, g->unauth, g->unenc, true, g->bidir);
-        c->used |= U_AGGREGATE;
-    }
-    tm_vec_free(&aggs);
-    tm_map_free(seen);
+    S_agg_emit(c, &set);
+    tm_map_free(drawn);
     S_legend(c);
     return p;
+}
+
+/* Where element e is drawn in the overview of `scope` (NULL: the model):
+ * itself when it sits directly in scope, else the collapsed child boundary
+ * of scope that holds it; outside scope, as S_outside_group says. */
+static const char *S_group(S_ctx *c, const tm_boundary *scope, const tm_element *e,
+                           const tm_boundary **collapsed)
+{
+    *collapsed = NULL;
+    if (scope && !tm_boundary_contains(scope, e))
+        return S_outside_group(c, scope, e, collapsed);
+    const tm_boundary *b = e->boundary, *child = NULL;
+    while (b != scope) {
+        child = b;
+        b = b->parent;
+    }
+    return child ? tm_arena_printf(c->ar, "b%zu", child->index) : S_elname(c, e->index);
+}
+
+/* Above the split threshold: the overview of `scope` (NULL: the whole
+ * model) with each of its child boundaries collapsed to one node, the
+ * elements directly in it, and flows between different nodes aggregated
+ * with their count. */
+static S_part *S_overview_part(S_ctx *c, const tm_boundary *scope, const char *stem)
+{
+    const tm_analysis *a = c->a;
+    const tm_model *m = a->model;
+    S_part *p = S_part_new(c, stem,
+                           scope ? tm_arena_printf(c->ar, "%s (overview)", scope->name)
+                                 : "overview (one diagram per boundary)");
+    S_clus *home = S_boundary_cluster(c, scope);
+    const tm_boundary *const *kids = scope ? a->boundaries[scope->index].children : a->top_boundaries;
+    size_t n_kids = scope ? a->boundaries[scope->index].n_children : a->n_top_boundaries;
+    for (size_t t = 0; t < n_kids; t++)
+        S_collapsed_node(c, home, tm_arena_printf(c->ar, "b%zu", kids[t]->index), kids[t], false);
+    for (size_t i = 0; i < m->n_elements; i++)
+        if (m->elements[i]->boundary == scope)
+            S_element_node(c, i);
+
+    tm_map *drawn = tm_map_new(64);
+    S_aggset set = {tm_map_new(64), {0}};
+    for (size_t i = 0; i < m->n_flows; i++) {
+        const tm_flow *f = a->flows[i].flow;
+        bool out_t = scope && !tm_boundary_contains(scope, f->from);
+        bool out_h = scope && !tm_boundary_contains(scope, f->to);
+        if (out_t && out_h)
+            continue; /* does not touch this scope */
+        const tm_boundary *cb_t, *cb_h;
+        const char *t = S_group(c, scope, f->from, &cb_t);
+        const char *h = S_group(c, scope, f->to, &cb_h);
+        if (strcmp(t, h) == 0)
+            continue; /* inside one child boundary: drawn in its own diagram */
+        if (out_t)
+            S_outside_node(c, drawn, t, cb_t, f->from);
+        if (out_h)
+            S_outside_node(c, drawn, h, cb_h, f->to);
+        if (f->from->boundary == scope && f->to->boundary == scope)
+            S_flow_edge(c, i);
+        else
+            S_agg_add(c, &set, t, h, i);
+    }
+    S_agg_emit(c, &set);
+    tm_map_free(drawn);
+    S_legend(c);
+    return p;
+}
+
+/* The diagrams of boundary b: one detailed diagram when it holds at most
+ * `threshold` elements (or has no child boundary to split along), else its
+ * overview and, recursively, the diagrams of its children. */
+static void S_boundary_parts(S_ctx *c, const tm_boundary *b, size_t threshold, tm_vec *parts)
+{
+    const tm_boundary_info *bi = &c->a->boundaries[b->index];
+    const char *stem = tm_arena_printf(c->ar, "dfd-%s", S_sanitize(c->ar, b->id));
+    if (bi->n_members <= threshold || bi->n_children == 0) {
+        tm_vec_push(parts, S_detail_part(c, b, stem));
+        return;
+    }
+    tm_vec_push(parts, S_overview_part(c, b, stem));
+    for (size_t k = 0; k < bi->n_children; k++)
+        S_boundary_parts(c, bi->children[k], threshold, parts);
 }
 
 tm_dfd *tm_dfd_build(const tm_analysis *a, const tm_render_opts *o)
@@ -752,19 +885,15 @@ tm_dfd *tm_dfd_build(const tm_analysis *a, const tm_render_opts *o)
     c.included = tm_arena_array(c.ar, m->n_elements ? m->n_elements : 1, sizeof *c.included);
     tm_buf_init(&c.t, 0);
     size_t threshold = o && o->dfd_split_threshold ? o->dfd_split_threshold : S_DEFAULT_SPLIT;
-    bool split = m->n_elements > threshold && a->n_top_boundaries > 0;
-    dfd->n = split ? 1 + a->n_top_boundaries : 1;
-    dfd->parts = tm_arena_array(c.ar, dfd->n, sizeof *dfd->parts);
-    if (!split) {
-        dfd->parts[0] = S_detail_part(&c, NULL, "dfd");
+    tm_vec parts = {0};
+    if (m->n_elements <= threshold || a->n_top_boundaries == 0) {
+        tm_vec_push(&parts, S_detail_part(&c, NULL, "dfd"));
     } else {
-        dfd->parts[0] = S_overview_part(&c);
-        for (size_t t = 0; t < a->n_top_boundaries; t++) {
-            const tm_boundary *b = a->top_boundaries[t];
-            const char *stem = tm_arena_printf(c.ar, "dfd-%s", S_sanitize(c.ar, b->id));
-            dfd->parts[1 + t] = S_detail_part(&c, b, stem);
-        }
+        tm_vec_push(&parts, S_overview_part(&c, NULL, "dfd"));
+        for (size_t t = 0; t < a->n_top_boundaries; t++)
+            S_boundary_parts(&c, a->top_boundaries[t], threshold, &parts);
     }
+    dfd->parts = (S_part **)tm_vec_finish(&parts, c.ar, &dfd->n);
     tm_buf_free(&c.t);
     return dfd;
 }

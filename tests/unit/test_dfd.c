@@ -584,6 +584,27 @@ START_TEST(split_large_model_per_boundary)
     tm_render_cache_free(&o);
     tm_outputs_free(o.extra);
 
+    /* a boundary still above the threshold is split again along its
+     * children: its own overview, then one diagram per child */
+    S_opts(&o);
+    o.dfd_split_threshold = 8;
+    tm_dfd *dfd = tm_dfd_build(r.a, &o);
+    const char *stems[] = {"dfd", "dfd-zone-0", "dfd-zone-0.inner", "dfd-zone-1",
+                           "dfd-zone-1.inner", "dfd-zone-2", "dfd-zone-2.inner"};
+    ck_assert_uint_eq(tm_dfd_count(dfd), 7);
+    for (size_t i = 0; i < 7; i++)
+        ck_assert_str_eq(tm_dfd_stem(dfd, i), stems[i]);
+    /* zone-0: its direct members (10), zone-0.inner collapsed */
+    ck_assert_uint_eq(tm_dfd_element_nodes(dfd, 1), 10);
+    ck_assert_uint_gt(tm_dfd_element_nodes(dfd, 2), 8);
+    tm_buf zb;
+    tm_buf_init(&zb, 0);
+    ck_assert_int_eq(tm_dfd_write_dot(dfd, 1, &zb), 0);
+    ck_assert_ptr_nonnull(strstr(zb.data, "outside: "));
+    S_dot_accepts(zb.data);
+    tm_buf_free(&zb);
+    tm_dfd_free(dfd);
+
     /* under the threshold: one diagram, no extras */
     S_opts(&o);
     o.extra = tm_outputs_new();
