@@ -33,6 +33,7 @@
 #define S_WRAP_NAME 24      /* code points per line in element names */
 #define S_WRAP_FLOW 30      /* ... in flow names */
 #define S_MAX_AGG_NUMBERS 6 /* flow numbers listed on an aggregated edge */
+#define S_MAX_RANKED_KIDS 40 /* overview: above this many boundaries, flows do not rank */
 
 /* Severity palette: Okabe-Ito blue, orange and vermillion, and Paul Tol's
  * wine for critical; all four stay distinct under the common colour-vision
@@ -855,6 +856,14 @@ static S_part *S_overview_part(S_ctx *c, const tm_boundary *scope, const char *s
     }
     S_agg_emit(c, &set);
     tm_map_free(drawn);
+    /* With many collapsed boundaries, chains of flows between them make
+     * ranks as deep as the chain and every flow from a hub spans them all:
+     * dot then positions hundreds of thousands of virtual nodes (minutes
+     * for 200 boundaries). Letting flows not rank the nodes keeps the
+     * layout to seconds, at the price of a long single row. */
+    if (n_kids > S_MAX_RANKED_KIDS)
+        for (S_gedge *e = p->edges; e; e = e->next)
+            S_set(c->ar, &e->at, "constraint", "false", false);
     S_legend(c);
     return p;
 }

@@ -2,8 +2,8 @@
  * dfd.svg and dfd.png: the data-flow diagram laid out by Graphviz's gvc.
  *
  * This file is the one adapter for Graphviz's process-wide state (its error
- * reporter and its context): everything that calls into gvc goes through
- * S_layout_get. The graph itself comes from dot.c (tm_dfd_agraph).
+ * reporter and its context, see S_context): everything that calls into gvc
+ * goes through S_layout_get. The graph itself comes from dot.c (tm_dfd_agraph).
  *
  * Each diagram is laid out once per run, on first use, and kept in the
  * render cache with its gvc context, so SVG, PNG, and the HTML and PDF
@@ -19,7 +19,7 @@
 #define S_CACHE_KEY "dfd.layout"
 
 typedef struct {
-    GVC_t *gvc;
+    GVC_t *gvc;        /* the process's context (S_context) */
     Agraph_t **graphs; /* per part: laid out, or NULL until first needed */
     bool *failed;      /* per part: layout failed (not retried) */
     size_t n;
@@ -68,15 +68,32 @@ static void S_layout_free(void *p)
         }
     free(l->graphs);
     free(l->failed);
-    gvFreeContext(l->gvc);
     free(l);
+}
+
+/* The one Graphviz context of the process, created on first use and never
+ * freed. This is the adapter's only mutable static, on purpose: Graphviz
+ * 2.43's pango plugin keeps a pointer to the last font name it measured,
+ * and that string belongs to the context; after gvFreeContext the next
+ * context's first text measurement reads freed memory (valgrind: invalid
+ * read in textspan_size, with two models in one `report` run or in the
+ * test runner). gvContext's plugin tables are process-lifetime anyway
+ * (tests/valgrind.supp). stridec is single-threaded. */
+static GVC_t *S_gvc;
+
+static GVC_t *S_context(void)
+{
+    if (!S_gvc) {
+        agseterrf(S_graphviz_quiet);
+        S_gvc = gvContext();
+    }
+    return S_gvc;
 }
 
 static S_layout *S_layout_new(size_t n)
 {
-    agseterrf(S_graphviz_quiet);
     S_layout *l = tm_xmalloc(sizeof *l);
-    l->gvc = gvContext();
+    l->gvc = S_context();
     l->n = n;
     l->graphs = tm_xmalloc(n * sizeof *l->graphs);
     l->failed = tm_xmalloc(n * sizeof *l->failed);

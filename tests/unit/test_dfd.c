@@ -577,7 +577,8 @@ START_TEST(split_large_model_per_boundary)
     ck_assert_uint_eq(tm_outputs_count(o.extra), 9);
     ck_assert_str_eq(tm_outputs_name(o.extra, 8), "dfd-zone-2.png");
     size_t pplen;
-    S_check_png(tm_outputs_data(o.extra, 8, &pplen), pplen);
+    const char *ppng = tm_outputs_data(o.extra, 8, &pplen);
+    S_check_png(ppng, pplen);
     free(png);
     free(svg);
     free(dot);
