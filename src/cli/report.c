@@ -11,7 +11,7 @@
 
 static const char S_help[] =
     "usage: stridec report MODEL... [-o DIR] [-f FORMATS] [--rules FILE]... [--template DIR]\n"
-    "                      [--date DATE] [--paper a4|letter] [--dfd-implicit] [--dfd-direction LR|TB]\n"
+    "                      [--date DATE] [--paper a4|letter] [--dfd-implicit] [--dfd-direction TB|LR]\n"
     "                      [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
     "\n"
     "Writes into DIR (default ./stridec-out) the formats named by -f, a comma-separated\n"
@@ -150,7 +150,7 @@ int cli_report(int argc, char **argv)
     memset(&eo, 0, sizeof eo);
     tm_render_opts ro;
     memset(&ro, 0, sizeof ro);
-    ro.dfd_direction = "LR";
+    ro.dfd_direction = "TB";
     const char *out_dir = "stridec-out";
     const char *formats = NULL;
     for (int i = 1; i < argc; i++) {

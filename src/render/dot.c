@@ -627,9 +627,11 @@ static S_part *S_part_new(S_ctx *c, const char *stem, const char *subtitle)
     c->used = 0;
     memset(c->bclus, 0, (m->n_boundaries ? m->n_boundaries : 1) * sizeof *c->bclus);
     memset(c->included, 0, (m->n_elements ? m->n_elements : 1) * sizeof *c->included);
-    const char *dir = c->o && c->o->dfd_direction && strcmp(c->o->dfd_direction, "TB") == 0
-                          ? "TB"
-                          : "LR";
+    /* Top to bottom unless asked: boundaries nest into a more compact,
+     * less wide drawing than left to right. */
+    const char *dir = c->o && c->o->dfd_direction && strcmp(c->o->dfd_direction, "LR") == 0
+                          ? "LR"
+                          : "TB";
     tm_buf_puts(&c->t, "<B>");
     S_html(&c->t, m->system.name ? m->system.name : "", 0);
     tm_buf_puts(&c->t, "</B>");

@@ -61,7 +61,7 @@ static void S_free(S_run *r)
 static void S_opts(tm_render_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->dfd_direction = "LR";
+    o->dfd_direction = "TB";
 }
 
 /* Render one format; the text is malloc'd (caller frees). */
@@ -387,7 +387,12 @@ START_TEST(shapes_annotations_and_legend)
     ck_assert_ptr_nonnull(strstr(dot, "data store"));
     free(dot);
 
-    o.dfd_direction = "TB";
+    o.dfd_direction = "LR";
+    tm_render_cache_free(&o);
+    dot = S_render(r.a, &o, tm_render_dot, &len);
+    ck_assert_ptr_nonnull(strstr(dot, "rankdir=\"LR\""));
+    free(dot);
+    o.dfd_direction = NULL; /* no direction given: top to bottom */
     tm_render_cache_free(&o);
     dot = S_render(r.a, &o, tm_render_dot, &len);
     ck_assert_ptr_nonnull(strstr(dot, "rankdir=\"TB\""));
