@@ -107,6 +107,10 @@ int tm_node_equal(const tm_node *a, const tm_node *b);
 
 /* ---- writers (doc_write.c): a tree back to text, deterministic ---- */
 int tm_write_json(const tm_node *n, tm_buf *out, int pretty);
+/* Pretty JSON of n as if it sat `indent` spaces deep in a larger document
+ * (no trailing newline): lets a writer stream a big document piece by piece
+ * with the same bytes tm_write_json would give for the whole. */
+int tm_write_json_at(const tm_node *n, tm_buf *out, size_t indent);
 int tm_write_yaml(const tm_node *n, tm_buf *out);
 /* JSON string literal with escapes. */
 void tm_json_escape(tm_buf *out, const char *s);

@@ -146,6 +146,12 @@ static void S_json(tm_buf *out, const tm_node *n, size_t indent, int pretty)
     tm_buf_putc(out, map ? '}' : ']');
 }
 
+int tm_write_json_at(const tm_node *n, tm_buf *out, size_t indent)
+{
+    S_json(out, n, indent, 1);
+    return out->failed ? -1 : 0;
+}
+
 int tm_write_json(const tm_node *n, tm_buf *out, int pretty)
 {
     S_json(out, n, 0, pretty);

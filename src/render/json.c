@@ -65,6 +65,68 @@ static tm_node *S_stride(ctx *c, unsigned bits)
     return l;
 }
 
+static tm_node *S_threat(ctx *cc, const tm_model *m, const tm_threat *t)
+{
+    ctx c = *cc;
+    tm_node *n = S_map(&c);
+    S_str(&c, n, "id", t->id);
+    S_str(&c, n, "rule", t->rule->id);
+    S_str(&c, n, "title", t->title);
+    S_put(&c, n, "stride", S_stride(&c, t->stride));
+    S_str(&c, n, "severity", tm_severity_name(t->severity));
+    S_str(&c, n, "likelihood", tm_likelihood_name(t->likelihood));
+    S_str(&c, n, "impact", tm_impact_name(t->impact));
+    tm_node *tg = S_map(&c);
+    S_str(&c, tg, "type", tm_target_type_name(t->target_type));
+    S_str(&c, tg, "id", t->target_id);
+    S_put(&c, n, "target", tg);
+    S_str(&c, n, "status", tm_status_name(t->status));
+    if (t->decision) {
+        tm_node *dec = S_map(&c);
+        S_str(&c, dec, "pattern", t->decision->pattern);
+        if (t->decision->justification)
+            S_str(&c, dec, "justification", t->decision->justification);
+        if (t->decision->owner)
+            S_str(&c, dec, "owner", t->decision->owner);
+        if (t->decision->ticket)
+            S_str(&c, dec, "ticket", t->decision->ticket);
+        if (t->decision->date)
+            S_str(&c, dec, "date", t->decision->date);
+        S_put(&c, n, "decision", dec);
+    }
+    S_str(&c, n, "description", t->description);
+    S_str(&c, n, "mitigation", t->mitigation);
+    S_put(&c, n, "references", S_strings(&c, t->references, t->n_references));
+    if (t->n_evidence)
+        S_put(&c, n, "evidence", S_strings(&c, t->evidence, t->n_evidence));
+    tm_node *loc = S_map(&c);
+    S_str(&c, loc, "file", t->loc.file ? t->loc.file : m->source);
+    S_put(&c, loc, "line", tm_node_int(c.ar, t->loc.line));
+    S_put(&c, loc, "column", tm_node_int(c.ar, t->loc.col));
+    S_put(&c, n, "location", loc);
+    return n;
+}
+
+static tm_node *S_summary(ctx *cc, const tm_analysis *a)
+{
+    ctx c = *cc;
+    tm_node *sum = S_map(&c);
+    tm_node *bysev = S_map(&c);
+    for (int s = TM_SEV_LOW; s <= TM_SEV_CRITICAL; s++)
+        S_put(&c, bysev, tm_severity_name((tm_severity)s), tm_node_int(c.ar, (long long)a->by_severity[s]));
+    S_put(&c, sum, "by_severity", bysev);
+    tm_node *bystride = S_map(&c);
+    static const char *const letters[6] = {"S", "T", "R", "I", "D", "E"};
+    for (int k = 0; k < 6; k++)
+        S_put(&c, bystride, letters[k], tm_node_int(c.ar, (long long)a->by_stride[k]));
+    S_put(&c, sum, "by_stride", bystride);
+    tm_node *bystatus = S_map(&c);
+    for (int s = 0; s < TM_STATUS_COUNT; s++)
+        S_put(&c, bystatus, tm_status_name((tm_status)s), tm_node_int(c.ar, (long long)a->by_status[s]));
+    S_put(&c, sum, "by_status", bystatus);
+    return sum;
+}
+
 int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
 {
     const tm_model *m = a->model;
@@ -134,69 +196,37 @@ int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
     }
     S_put(&c, root, "boundaries", bds);
 
-    tm_node *ths = S_list(&c);
-    for (size_t i = 0; i < a->n_threats; i++) {
-        const tm_threat *t = a->threats[i];
-        tm_node *n = S_map(&c);
-        S_str(&c, n, "id", t->id);
-        S_str(&c, n, "rule", t->rule->id);
-        S_str(&c, n, "title", t->title);
-        S_put(&c, n, "stride", S_stride(&c, t->stride));
-        S_str(&c, n, "severity", tm_severity_name(t->severity));
-        S_str(&c, n, "likelihood", tm_likelihood_name(t->likelihood));
-        S_str(&c, n, "impact", tm_impact_name(t->impact));
-        tm_node *tg = S_map(&c);
-        S_str(&c, tg, "type", tm_target_type_name(t->target_type));
-        S_str(&c, tg, "id", t->target_id);
-        S_put(&c, n, "target", tg);
-        S_str(&c, n, "status", tm_status_name(t->status));
-        if (t->decision) {
-            tm_node *dec = S_map(&c);
-            S_str(&c, dec, "pattern", t->decision->pattern);
-            if (t->decision->justification)
-                S_str(&c, dec, "justification", t->decision->justification);
-            if (t->decision->owner)
-                S_str(&c, dec, "owner", t->decision->owner);
-            if (t->decision->ticket)
-                S_str(&c, dec, "ticket", t->decision->ticket);
-            if (t->decision->date)
-                S_str(&c, dec, "date", t->decision->date);
-            S_put(&c, n, "decision", dec);
-        }
-        S_str(&c, n, "description", t->description);
-        S_str(&c, n, "mitigation", t->mitigation);
-        S_put(&c, n, "references", S_strings(&c, t->references, t->n_references));
-        if (t->n_evidence)
-            S_put(&c, n, "evidence", S_strings(&c, t->evidence, t->n_evidence));
-        tm_node *loc = S_map(&c);
-        S_str(&c, loc, "file", t->loc.file ? t->loc.file : m->source);
-        S_put(&c, loc, "line", tm_node_int(c.ar, t->loc.line));
-        S_put(&c, loc, "column", tm_node_int(c.ar, t->loc.col));
-        S_put(&c, n, "location", loc);
-        tm_node_list_push(c.ar, ths, n);
+    /* Threats are the bulk of the file (tens of thousands on a large model):
+     * each is built in a scratch arena and written at once, so memory stays
+     * flat. The bytes are those of one tree written whole. */
+    tm_node *summary = S_summary(&c, a);
+    int rc = 0;
+    tm_buf_puts(out, "{");
+    for (size_t k = 0; k < root->n; k++) {
+        tm_buf_puts(out, k ? ",\n  " : "\n  ");
+        tm_json_escape(out, root->pairs[k].key);
+        tm_buf_puts(out, ": ");
+        tm_write_json_at(root->pairs[k].value, out, 2);
     }
-    S_put(&c, root, "threats", ths);
+    tm_buf_puts(out, ",\n  \"threats\": ");
+    if (a->n_threats == 0)
+        tm_buf_puts(out, "[]");
+    else
+        tm_buf_putc(out, '[');
+    for (size_t i = 0; i < a->n_threats && !out->failed; i++) {
+        ctx tc = {tm_arena_new()};
+        tm_buf_puts(out, i ? ",\n    " : "\n    ");
+        tm_write_json_at(S_threat(&tc, m, a->threats[i]), out, 4);
+        tm_arena_free(tc.ar);
+    }
+    if (a->n_threats)
+        tm_buf_puts(out, "\n  ]");
+    tm_buf_puts(out, ",\n  \"summary\": ");
+    tm_write_json_at(summary, out, 2);
+    tm_buf_puts(out, "\n}\n");
 
-    tm_node *sum = S_map(&c);
-    tm_node *bysev = S_map(&c);
-    for (int s = TM_SEV_LOW; s <= TM_SEV_CRITICAL; s++)
-        S_put(&c, bysev, tm_severity_name((tm_severity)s), tm_node_int(c.ar, (long long)a->by_severity[s]));
-    S_put(&c, sum, "by_severity", bysev);
-    tm_node *bystride = S_map(&c);
-    static const char *const letters[6] = {"S", "T", "R", "I", "D", "E"};
-    for (int k = 0; k < 6; k++)
-        S_put(&c, bystride, letters[k], tm_node_int(c.ar, (long long)a->by_stride[k]));
-    S_put(&c, sum, "by_stride", bystride);
-    tm_node *bystatus = S_map(&c);
-    for (int s = 0; s < TM_STATUS_COUNT; s++)
-        S_put(&c, bystatus, tm_status_name((tm_status)s), tm_node_int(c.ar, (long long)a->by_status[s]));
-    S_put(&c, sum, "by_status", bystatus);
-    S_put(&c, root, "summary", sum);
 
-    int rc = tm_write_json(root, out, 1);
-    if (rc == 0 && tm_buf_putc(out, '\n') != 0)
-        rc = -1;
-    if (rc != 0 || out->failed) {
+    if (out->failed) {
         tm_diag_add(d, TM_DIAG_ERROR, "output", NULL, 0, 0, "threats.json is larger than the output limit");
         rc = -1;
     }
