@@ -241,6 +241,7 @@ START_TEST(example_holds_every_threat_and_section)
     free(pdf);
     free(json);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -288,6 +289,7 @@ START_TEST(page_numbers_match_pdfinfo)
     free(info);
     free(pdf);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -350,6 +352,7 @@ START_TEST(contents_page_numbers_are_right)
     free(text);
     free(pdf);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -394,6 +397,7 @@ START_TEST(bookmarks_for_every_section)
     free(bytes);
     free(pdf);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -419,6 +423,7 @@ START_TEST(diagram_is_embedded)
     free(info);
     free(pdf);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -445,6 +450,8 @@ START_TEST(reruns_give_identical_bytes)
     free(p2);
     tu_rmtree(d1);
     tu_rmtree(d2);
+    free(d1);
+    free(d2);
 }
 END_TEST
 
@@ -530,6 +537,7 @@ START_TEST(unicode_copies_out_and_missing_glyphs_warn_once)
     free(path);
     free(pdf);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -566,6 +574,7 @@ START_TEST(row_taller_than_a_page_is_split_without_loss)
     free(pdf);
     free(model);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -598,6 +607,7 @@ START_TEST(overlong_words_are_broken)
     free(pdf);
     free(model);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -643,6 +653,7 @@ START_TEST(split_models_get_a_diagram_per_boundary)
     free(pdf);
     free(model);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -680,6 +691,7 @@ START_TEST(failures_leave_no_file)
     free(fonts);
     free(out);
     tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
