@@ -21,7 +21,7 @@ PKGS       := libxml-2.0 libcjson yaml-0.1 libcgraph libgvc
 # Debian packages: build, test and report-checking tools.
 DEB_BUILD  := gcc make pkg-config libxml2-dev libcjson-dev libyaml-dev libgraphviz-dev \
               libhpdf-dev fonts-dejavu-core
-DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils chromium
+DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils openssl chromium
 DEB_ALL    := $(DEB_BUILD) $(DEB_TEST)
 
 WARN       := -Wall -Wextra -pedantic -Wstrict-prototypes -Wwrite-strings -Wshadow \

@@ -27,7 +27,7 @@ apt-get update -qq || exit 1
 core=""
 for p in $missing; do [ "$p" = chromium ] || core="$core $p"; done
 if [ -n "$core" ]; then
-    apt-get install -y -qq --no-install-recommends $core </dev/null || exit 1
+    apt-get install -y -qq $core </dev/null || exit 1
 fi
 case " $missing " in
     *" chromium "*)

@@ -314,6 +314,29 @@ START_TEST(report_broken_template_is_invalid_input)
 }
 END_TEST
 
+/* Issue "foundation": the example in YAML, JSON and XML exports to the same
+ * JSON, byte for byte. */
+START_TEST(three_syntaxes_export_identical_json)
+{
+    static const char *const files[] = {"models/serverless-webapp.yaml",
+                                        "models/serverless-webapp.json",
+                                        "models/serverless-webapp.xml"};
+    char *first = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        const char *args[] = {"export", "--to", "json", files[i], NULL};
+        tu_result r = tu_run(args);
+        ck_assert_msg(r.status == 0, "%s: %s", files[i], r.err);
+        ck_assert_uint_gt(strlen(r.out), 10000);
+        if (!first)
+            first = strdup(r.out);
+        else
+            ck_assert_msg(strcmp(first, r.out) == 0, "%s exports differently", files[i]);
+        tu_result_free(&r);
+    }
+    free(first);
+}
+END_TEST
+
 Suite *suite_engine(void)
 {
     Suite *s = suite_create("engine");
@@ -325,6 +348,7 @@ Suite *suite_engine(void)
     tcase_add_test(tc, compiled_templates_match_expand);
     tcase_add_test(tc, check_gate_exit_status);
     tcase_add_test(tc, report_broken_template_is_invalid_input);
+    tcase_add_test(tc, three_syntaxes_export_identical_json);
     suite_add_tcase(s, tc);
     return s;
 }
