@@ -337,6 +337,33 @@ START_TEST(three_syntaxes_export_identical_json)
 }
 END_TEST
 
+/* A team's rule file adds threats to check and report; a broken one stops
+ * both with its place and exit 2. */
+START_TEST(custom_rules_add_threats)
+{
+    const char *plain[] = {"check", "models/minimal.yaml", "--fail-on", "critical", NULL};
+    tu_result r = tu_run(plain);
+    ck_assert_ptr_null(strstr(r.out, "TEAM-"));
+    int plain_status = r.status; /* the team's threats are high: the critical gate stays */
+    tu_result_free(&r);
+    const char *team[] = {"check", "models/minimal.yaml", "--rules", "tests/rules-good/team.yaml",
+                          "--fail-on", "critical", NULL};
+    r = tu_run(team);
+    ck_assert_int_eq(r.status, plain_status);
+    ck_assert_ptr_nonnull(strstr(r.out, "models/minimal.yaml:20:5: high: TEAM-PLAINTEXT-PII@user--api: "
+                                        "PII on POST /photos travels in clear text\n"));
+    ck_assert_ptr_nonnull(strstr(r.out, "TEAM-PLAINTEXT-PII@upload--photos"));
+    tu_result_free(&r);
+    const char *bad[] = {"check", "models/minimal.yaml", "--rules",
+                         "tests/rules-bad/bad-when-block.yaml", NULL};
+    r = tu_run(bad);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_ptr_nonnull(strstr(r.err, "tests/rules-bad/bad-when-block.yaml:7:33: error: "));
+    tu_result_free(&r);
+}
+END_TEST
+
 Suite *suite_engine(void)
 {
     Suite *s = suite_create("engine");
@@ -349,6 +376,7 @@ Suite *suite_engine(void)
     tcase_add_test(tc, check_gate_exit_status);
     tcase_add_test(tc, report_broken_template_is_invalid_input);
     tcase_add_test(tc, three_syntaxes_export_identical_json);
+    tcase_add_test(tc, custom_rules_add_threats);
     suite_add_tcase(s, tc);
     return s;
 }
