@@ -53,6 +53,9 @@ char *tm_arena_strdup(tm_arena *a, const char *s);          /* NULL stays NULL *
 char *tm_arena_strndup(tm_arena *a, const char *s, size_t n);
 char *tm_arena_printf(tm_arena *a, const char *fmt, ...) TM_PRINTF(2, 3);
 size_t tm_arena_bytes(const tm_arena *a); /* bytes handed out (for benchmarks) */
+/* Forget everything allocated so far, keeping the newest chunk for reuse
+ * (its memory is zeroed again): a scratch arena for a loop. */
+void tm_arena_reset(tm_arena *a);
 
 /* Growable array of pointers backed by malloc, for building lists whose
  * final size is unknown; tm_vec_finish copies it into an arena. */

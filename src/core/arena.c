@@ -164,6 +164,22 @@ char *tm_arena_printf(tm_arena *a, const char *fmt, ...)
     return p;
 }
 
+void tm_arena_reset(tm_arena *a)
+{
+    chunk *keep = a->head;
+    chunk *c = keep->next;
+    while (c) {
+        chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    keep->next = NULL;
+    /* Allocations assume zeroed memory: clear what was used. */
+    memset(keep->mem, 0, keep->used);
+    keep->used = 0;
+    a->handed_out = 0;
+}
+
 size_t tm_arena_bytes(const tm_arena *a)
 {
     return a->handed_out;

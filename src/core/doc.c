@@ -32,8 +32,18 @@ tm_node *tm_node_int(tm_arena *a, long long v)
     tm_node *n = tm_node_new(a, TM_NODE_SCALAR, NULL, 0, 0);
     n->stype = TM_SCALAR_INT;
     n->ival = v;
-    n->text = tm_arena_printf(a, "%lld", v);
-    n->len = strlen(n->text);
+    /* Decimal by hand: writers create many of these (line numbers). */
+    char buf[24];
+    size_t i = sizeof buf;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        buf[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[--i] = '-';
+    n->text = tm_arena_strndup(a, buf + i, sizeof buf - i);
+    n->len = sizeof buf - i;
     return n;
 }
 

@@ -30,6 +30,16 @@ static void S_put_double(tm_buf *out, double v)
 
 /* ------------------------------------------------------------------ JSON */
 
+/* Bytes that need an escape in a JSON string: controls, '"' and '\\'. */
+static const unsigned char S_json_special[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x10 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x20: '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 0x50: '\\' */
+};
+
 static void S_json_escape_n(tm_buf *out, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -37,6 +47,8 @@ static void S_json_escape_n(tm_buf *out, const char *s, size_t n)
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (!S_json_special[c])
+            continue; /* the common case: part of the current run */
         const char *esc = NULL;
         char u[7];
         switch (c) {

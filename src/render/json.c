@@ -213,12 +213,13 @@ int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
         tm_buf_puts(out, "[]");
     else
         tm_buf_putc(out, '[');
+    ctx tc = {tm_arena_new()};
     for (size_t i = 0; i < a->n_threats && !out->failed; i++) {
-        ctx tc = {tm_arena_new()};
         tm_buf_puts(out, i ? ",\n    " : "\n    ");
         tm_write_json_at(S_threat(&tc, m, a->threats[i]), out, 4);
-        tm_arena_free(tc.ar);
+        tm_arena_reset(tc.ar);
     }
+    tm_arena_free(tc.ar);
     if (a->n_threats)
         tm_buf_puts(out, "\n  ]");
     tm_buf_puts(out, ",\n  \"summary\": ");

@@ -21,6 +21,24 @@ START_TEST(arena_allocates_zeroed_and_big_blocks)
 }
 END_TEST
 
+START_TEST(arena_reset_reuses_zeroed_memory)
+{
+    tm_arena *a = tm_arena_new();
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 100; i++) {
+            unsigned char *p = tm_arena_alloc(a, 100);
+            for (int k = 0; k < 100; k++)
+                ck_assert_int_eq(p[k], 0); /* zeroed even after a reset */
+            memset(p, 0xAB, 100);
+        }
+        ck_assert_uint_ge(tm_arena_bytes(a), 100u * 100u);
+        tm_arena_reset(a);
+        ck_assert_uint_eq(tm_arena_bytes(a), 0);
+    }
+    tm_arena_free(a);
+}
+END_TEST
+
 START_TEST(buf_respects_limit)
 {
     tm_buf b;
@@ -110,6 +128,7 @@ Suite *suite_core(void)
     Suite *s = suite_create("core");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, arena_allocates_zeroed_and_big_blocks);
+    tcase_add_test(tc, arena_reset_reuses_zeroed_memory);
     tcase_add_test(tc, buf_respects_limit);
     tcase_add_test(tc, diag_formats_with_caret);
     tcase_add_test(tc, utf8_validation);
