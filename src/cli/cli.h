@@ -37,6 +37,11 @@ int cli_usage(const char *cmd, const char *fmt, ...) TM_PRINTF(2, 3);
 int cli_opt_value(int argc, char **argv, int *i, const char *long_name, const char *short_name,
                   const char **value);
 
+/* The `list | show NAME` words of `rules` and `types`: sets *action to
+ * "list" (the default) or "show"; CLI_OK, or a usage error (printed). */
+int cli_list_or_show(const char *cmd, const char *const *words, size_t n_words, const char *what,
+                     const char **action);
+
 /* Write a buffer to a file (atomically) or stdout ("-" or NULL). CLI_OK or CLI_OUTPUT. */
 int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 

@@ -96,6 +96,27 @@ int cli_opt_value(int argc, char **argv, int *i, const char *long_name, const ch
     return 0;
 }
 
+int cli_list_or_show(const char *cmd, const char *const *words, size_t n_words, const char *what,
+                     const char **action)
+{
+    *action = n_words ? words[0] : "list";
+    if (strcmp(*action, "list") == 0) {
+        if (n_words > 1)
+            return cli_usage(cmd, "'list' takes no argument, got '%s'", words[1]);
+        return CLI_OK;
+    }
+    if (strcmp(*action, "show") == 0) {
+        if (n_words != 2)
+            return cli_usage(cmd, "'show' takes one %s", what);
+        return CLI_OK;
+    }
+    static const char *const actions[] = {"list", "show"};
+    const char *near = tm_did_you_mean(*action, actions, 2);
+    if (near)
+        return cli_usage(cmd, "unknown action '%s' (did you mean '%s'?)", *action, near);
+    return cli_usage(cmd, "unknown action '%s' (expected list or show)", *action);
+}
+
 int cli_write_output(const char *path, const tm_buf *b, tm_diags *d)
 {
     if (!path || strcmp(path, "-") == 0) {

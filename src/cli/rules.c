@@ -154,7 +154,7 @@ int cli_rules(int argc, char **argv)
     const char *share = NULL;
     const char *files[S_MAX_FILES];
     size_t n_files = 0;
-    const char *words[3];
+    const char *words[3] = {NULL, NULL, NULL};
     size_t n_words = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -184,20 +184,10 @@ int cli_rules(int argc, char **argv)
         words[n_words++] = argv[i];
     }
 
-    const char *action = n_words ? words[0] : "list";
-    if (strcmp(action, "list") == 0) {
-        if (n_words > 1)
-            return cli_usage("rules", "'list' takes no argument, got '%s'", words[1]);
-    } else if (strcmp(action, "show") == 0) {
-        if (n_words != 2)
-            return cli_usage("rules", "'show' takes one rule id");
-    } else {
-        static const char *const actions[] = {"list", "show"};
-        const char *near = tm_did_you_mean(action, actions, 2);
-        if (near)
-            return cli_usage("rules", "unknown action '%s' (did you mean '%s'?)", action, near);
-        return cli_usage("rules", "unknown action '%s' (expected list or show)", action);
-    }
+    const char *action = NULL;
+    int usage = cli_list_or_show("rules", words, n_words, "rule id", &action);
+    if (usage != CLI_OK)
+        return usage;
 
     tm_diags *d = tm_diags_new();
     tm_ruleset *rs = tm_ruleset_new();

@@ -78,7 +78,7 @@ static int S_unknown(const tm_catalog *c, const char *name)
 int cli_types(int argc, char **argv)
 {
     const char *share = NULL;
-    const char *words[3];
+    const char *words[3] = {NULL, NULL, NULL};
     size_t n_words = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
@@ -100,20 +100,10 @@ int cli_types(int argc, char **argv)
         words[n_words++] = argv[i];
     }
 
-    const char *action = n_words ? words[0] : "list";
-    if (strcmp(action, "list") == 0) {
-        if (n_words > 1)
-            return cli_usage("types", "'list' takes no argument, got '%s'", words[1]);
-    } else if (strcmp(action, "show") == 0) {
-        if (n_words != 2)
-            return cli_usage("types", "'show' takes one type name");
-    } else {
-        static const char *const actions[] = {"list", "show"};
-        const char *near = tm_did_you_mean(action, actions, 2);
-        if (near)
-            return cli_usage("types", "unknown action '%s' (did you mean '%s'?)", action, near);
-        return cli_usage("types", "unknown action '%s' (expected list or show)", action);
-    }
+    const char *action = NULL;
+    int usage = cli_list_or_show("types", words, n_words, "type name", &action);
+    if (usage != CLI_OK)
+        return usage;
 
     tm_diags *d = tm_diags_new();
     tm_catalog *c = NULL;
