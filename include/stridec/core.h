@@ -170,6 +170,8 @@ size_t tm_edit_distance(const char *a, const char *b, size_t cap);
 const char *tm_did_you_mean(const char *word, const char *const *candidates, size_t n);
 /* Glob match: '*' any run, '?' one char. */
 int tm_glob_match(const char *pattern, const char *s);
+/* The same, ASCII letters compared without case (IAM actions). */
+int tm_glob_match_nocase(const char *pattern, const char *s);
 /* strcmp that sorts NULL first. */
 int tm_strcmp0(const char *a, const char *b);
 

@@ -352,7 +352,12 @@ const char *tm_did_you_mean(const char *word, const char *const *cands, size_t n
     return best;
 }
 
-int tm_glob_match(const char *p, const char *s)
+static int S_fold(int c, int fold)
+{
+    return fold && c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static int S_glob(const char *p, const char *s, int fold)
 {
     const char *star = NULL, *ss = NULL;
     while (*s) {
@@ -360,7 +365,8 @@ int tm_glob_match(const char *p, const char *s)
         if (*p == '*') {
             star = p++;
             ss = s;
-        } else if (*p == '?' || *p == *s) {
+        } else if (*p == '?' ||
+                   S_fold((unsigned char)*p, fold) == S_fold((unsigned char)*s, fold)) {
             p++;
             s++;
         } else if (star) {
@@ -373,6 +379,16 @@ int tm_glob_match(const char *p, const char *s)
     while (*p == '*')
         p++;
     return *p == '\0';
+}
+
+int tm_glob_match(const char *p, const char *s)
+{
+    return S_glob(p, s, 0);
+}
+
+int tm_glob_match_nocase(const char *p, const char *s)
+{
+    return S_glob(p, s, 1);
 }
 
 int tm_strcmp0(const char *a, const char *b)

@@ -53,32 +53,9 @@ static int S_ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* Case-insensitive glob with * and ?. */
-static int S_iglob(const char *p, const char *s)
-{
-    const char *star = NULL, *ss = NULL;
-    while (*s) {
-        if (*p == '?' || (*p && *p != '*' && tolower((unsigned char)*p) == tolower((unsigned char)*s))) {
-            p++;
-            s++;
-        } else if (*p == '*') {
-            star = p++;
-            ss = s;
-        } else if (star) {
-            p = star + 1;
-            s = ++ss;
-        } else {
-            return 0;
-        }
-    }
-    while (*p == '*')
-        p++;
-    return *p == '\0';
-}
-
 int tm_iam_action_matches(const char *pattern, const char *action)
 {
-    return S_iglob(pattern, action);
+    return tm_glob_match_nocase(pattern, action);
 }
 
 static int S_is_star(const char *s)

@@ -119,6 +119,10 @@ START_TEST(strings_helpers)
     ck_assert_ptr_null(tm_did_you_mean("zzz", c, 4));
     ck_assert(tm_glob_match("AWS-S3-*@*", "AWS-S3-PUBLIC@bucket"));
     ck_assert(!tm_glob_match("AWS-S3-*@x", "AWS-S3-PUBLIC@bucket"));
+    ck_assert(!tm_glob_match("s3:get*", "S3:GetObject"));
+    ck_assert(tm_glob_match_nocase("s3:get*", "S3:GetObject"));
+    ck_assert(tm_glob_match_nocase("IAM:PassRole", "iam:passrole"));
+    ck_assert(!tm_glob_match_nocase("iam:Pass?", "iam:PassRole"));
     ck_assert_uint_eq(tm_edit_distance("kitten", "sitting", 5), 3);
 }
 END_TEST
