@@ -39,6 +39,28 @@ START_TEST(arena_reset_reuses_zeroed_memory)
 }
 END_TEST
 
+START_TEST(arena_huge_chunks_are_zeroed_and_freed)
+{
+    /* past a few MB the arena maps 2 MB-aligned chunks: zeroed, usable to
+     * the end, released by reset and free */
+    tm_arena *a = tm_arena_new();
+    for (int round = 0; round < 2; round++) {
+        unsigned char *big = tm_arena_alloc(a, 3u << 20);
+        ck_assert_int_eq(big[0], 0);
+        ck_assert_int_eq(big[(3u << 20) - 1], 0);
+        memset(big, 0x5A, 3u << 20);
+        for (int i = 0; i < 20000; i++) {
+            unsigned char *p = tm_arena_alloc(a, 1000);
+            ck_assert(p[0] == 0 && p[999] == 0);
+            memset(p, 0xC3, 1000);
+        }
+        ck_assert_uint_ge(tm_arena_bytes(a), 20000u * 1000u + (3u << 20));
+        tm_arena_reset(a);
+    }
+    tm_arena_free(a);
+}
+END_TEST
+
 START_TEST(buf_respects_limit)
 {
     tm_buf b;
@@ -133,6 +155,7 @@ Suite *suite_core(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, arena_allocates_zeroed_and_big_blocks);
     tcase_add_test(tc, arena_reset_reuses_zeroed_memory);
+    tcase_add_test(tc, arena_huge_chunks_are_zeroed_and_freed);
     tcase_add_test(tc, buf_respects_limit);
     tcase_add_test(tc, diag_formats_with_caret);
     tcase_add_test(tc, utf8_validation);
