@@ -54,57 +54,124 @@ static tm_node *S_flow_ids(ctx *c, const tm_flow *const *f, size_t n)
     return l;
 }
 
-static tm_node *S_stride(ctx *c, unsigned bits)
+/* One threat written straight into the output, in exactly the layout
+ * tm_write_json_at(tree, out, 4) gives (tests compare the bytes): threats
+ * are the bulk of a large file, and building a tree for each costs more
+ * than writing it. */
+static void S_key(tm_buf *out, const char *key, int *first, size_t indent)
 {
-    tm_node *l = S_list(c);
-    for (int k = 0; k < 6; k++)
-        if (bits & (1u << k)) {
-            char letter[2] = {TM_STRIDE_LETTERS[k], 0};
-            tm_node_list_push(c->ar, l, tm_node_string(c->ar, letter));
-        }
-    return l;
+    tm_buf_puts(out, *first ? "\n" : ",\n");
+    *first = 0;
+    for (size_t i = 0; i < indent; i++)
+        tm_buf_putc(out, ' ');
+    tm_json_escape(out, key);
+    tm_buf_puts(out, ": ");
 }
 
-static tm_node *S_threat(ctx *cc, const tm_model *m, const tm_threat *t)
+static void S_kstr(tm_buf *out, const char *key, const char *v, int *first, size_t indent)
 {
-    ctx c = *cc;
-    tm_node *n = S_map(&c);
-    S_str(&c, n, "id", t->id);
-    S_str(&c, n, "rule", t->rule->id);
-    S_str(&c, n, "title", t->title);
-    S_put(&c, n, "stride", S_stride(&c, t->stride));
-    S_str(&c, n, "severity", tm_severity_name(t->severity));
-    S_str(&c, n, "likelihood", tm_likelihood_name(t->likelihood));
-    S_str(&c, n, "impact", tm_impact_name(t->impact));
-    tm_node *tg = S_map(&c);
-    S_str(&c, tg, "type", tm_target_type_name(t->target_type));
-    S_str(&c, tg, "id", t->target_id);
-    S_put(&c, n, "target", tg);
-    S_str(&c, n, "status", tm_status_name(t->status));
-    if (t->decision) {
-        tm_node *dec = S_map(&c);
-        S_str(&c, dec, "pattern", t->decision->pattern);
-        if (t->decision->justification)
-            S_str(&c, dec, "justification", t->decision->justification);
-        if (t->decision->owner)
-            S_str(&c, dec, "owner", t->decision->owner);
-        if (t->decision->ticket)
-            S_str(&c, dec, "ticket", t->decision->ticket);
-        if (t->decision->date)
-            S_str(&c, dec, "date", t->decision->date);
-        S_put(&c, n, "decision", dec);
+    S_key(out, key, first, indent);
+    if (v)
+        tm_json_escape(out, v);
+    else
+        tm_buf_puts(out, "null");
+}
+
+static void S_kint(tm_buf *out, const char *key, long long v, int *first, size_t indent)
+{
+    S_key(out, key, first, indent);
+    tm_buf_printf(out, "%lld", v);
+}
+
+static void S_kstrings(tm_buf *out, const char *key, const char *const *v, size_t n, int *first,
+                       size_t indent)
+{
+    S_key(out, key, first, indent);
+    if (n == 0) {
+        tm_buf_puts(out, "[]");
+        return;
     }
-    S_str(&c, n, "description", t->description);
-    S_str(&c, n, "mitigation", t->mitigation);
-    S_put(&c, n, "references", S_strings(&c, t->references, t->n_references));
+    tm_buf_putc(out, '[');
+    int f = 1;
+    for (size_t i = 0; i < n; i++) {
+        tm_buf_puts(out, f ? "\n" : ",\n");
+        f = 0;
+        for (size_t k = 0; k < indent + 2; k++)
+            tm_buf_putc(out, ' ');
+        tm_json_escape(out, v[i]);
+    }
+    tm_buf_putc(out, '\n');
+    for (size_t k = 0; k < indent; k++)
+        tm_buf_putc(out, ' ');
+    tm_buf_putc(out, ']');
+}
+
+static void S_close(tm_buf *out, size_t indent)
+{
+    tm_buf_putc(out, '\n');
+    for (size_t k = 0; k < indent; k++)
+        tm_buf_putc(out, ' ');
+    tm_buf_putc(out, '}');
+}
+
+static void S_write_threat(tm_buf *out, const tm_model *m, const tm_threat *t)
+{
+    const size_t in = 6; /* keys of a threat sit 6 deep: root > threats > threat */
+    int first = 1;
+    tm_buf_putc(out, '{');
+    S_kstr(out, "id", t->id, &first, in);
+    S_kstr(out, "rule", t->rule->id, &first, in);
+    S_kstr(out, "title", t->title, &first, in);
+    const char *letters[6];
+    char one[6][2];
+    size_t n = 0;
+    for (int k = 0; k < 6; k++)
+        if (t->stride & (1u << k)) {
+            one[n][0] = TM_STRIDE_LETTERS[k];
+            one[n][1] = '\0';
+            letters[n] = one[n];
+            n++;
+        }
+    S_kstrings(out, "stride", letters, n, &first, in);
+    S_kstr(out, "severity", tm_severity_name(t->severity), &first, in);
+    S_kstr(out, "likelihood", tm_likelihood_name(t->likelihood), &first, in);
+    S_kstr(out, "impact", tm_impact_name(t->impact), &first, in);
+    S_key(out, "target", &first, in);
+    tm_buf_putc(out, '{');
+    int f2 = 1;
+    S_kstr(out, "type", tm_target_type_name(t->target_type), &f2, in + 2);
+    S_kstr(out, "id", t->target_id, &f2, in + 2);
+    S_close(out, in);
+    S_kstr(out, "status", tm_status_name(t->status), &first, in);
+    if (t->decision) {
+        const tm_decision *d = t->decision;
+        S_key(out, "decision", &first, in);
+        tm_buf_putc(out, '{');
+        int f3 = 1;
+        S_kstr(out, "pattern", d->pattern, &f3, in + 2);
+        if (d->justification)
+            S_kstr(out, "justification", d->justification, &f3, in + 2);
+        if (d->owner)
+            S_kstr(out, "owner", d->owner, &f3, in + 2);
+        if (d->ticket)
+            S_kstr(out, "ticket", d->ticket, &f3, in + 2);
+        if (d->date)
+            S_kstr(out, "date", d->date, &f3, in + 2);
+        S_close(out, in);
+    }
+    S_kstr(out, "description", t->description, &first, in);
+    S_kstr(out, "mitigation", t->mitigation, &first, in);
+    S_kstrings(out, "references", t->references, t->n_references, &first, in);
     if (t->n_evidence)
-        S_put(&c, n, "evidence", S_strings(&c, t->evidence, t->n_evidence));
-    tm_node *loc = S_map(&c);
-    S_str(&c, loc, "file", t->loc.file ? t->loc.file : m->source);
-    S_put(&c, loc, "line", tm_node_int(c.ar, t->loc.line));
-    S_put(&c, loc, "column", tm_node_int(c.ar, t->loc.col));
-    S_put(&c, n, "location", loc);
-    return n;
+        S_kstrings(out, "evidence", t->evidence, t->n_evidence, &first, in);
+    S_key(out, "location", &first, in);
+    tm_buf_putc(out, '{');
+    int f4 = 1;
+    S_kstr(out, "file", t->loc.file ? t->loc.file : m->source, &f4, in + 2);
+    S_kint(out, "line", t->loc.line, &f4, in + 2);
+    S_kint(out, "column", t->loc.col, &f4, in + 2);
+    S_close(out, in);
+    S_close(out, 4);
 }
 
 static tm_node *S_summary(ctx *cc, const tm_analysis *a)
@@ -197,8 +264,8 @@ int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
     S_put(&c, root, "boundaries", bds);
 
     /* Threats are the bulk of the file (tens of thousands on a large model):
-     * each is built in a scratch arena and written at once, so memory stays
-     * flat. The bytes are those of one tree written whole. */
+     * each is written straight out, so memory stays flat. The bytes are
+     * those of one tree written whole. */
     tm_node *summary = S_summary(&c, a);
     int rc = 0;
     tm_buf_puts(out, "{");
@@ -213,13 +280,10 @@ int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
         tm_buf_puts(out, "[]");
     else
         tm_buf_putc(out, '[');
-    ctx tc = {tm_arena_new()};
     for (size_t i = 0; i < a->n_threats && !out->failed; i++) {
         tm_buf_puts(out, i ? ",\n    " : "\n    ");
-        tm_write_json_at(S_threat(&tc, m, a->threats[i]), out, 4);
-        tm_arena_reset(tc.ar);
+        S_write_threat(out, m, a->threats[i]);
     }
-    tm_arena_free(tc.ar);
     if (a->n_threats)
         tm_buf_puts(out, "\n  ]");
     tm_buf_puts(out, ",\n  \"summary\": ");

@@ -364,6 +364,33 @@ START_TEST(custom_rules_add_threats)
 }
 END_TEST
 
+/* threats.json is streamed by hand; its bytes must be exactly what the
+ * document writer gives for the same tree (parse it back and rewrite it). */
+START_TEST(threats_json_layout_is_canonical)
+{
+    static const char *const models[] = {"models/serverless-webapp.yaml", "tests/models/hostile.yaml"};
+    for (size_t i = 0; i < 2; i++) {
+        const char *args[] = {"check", models[i], "--format", "json", "--fail-on", "critical", NULL};
+        tu_result r = tu_run(args);
+        ck_assert_msg(r.status == 0 || r.status == 1, "%s: %s", models[i], r.err);
+        tm_arena *ar = tm_arena_new();
+        tm_diags *d = tm_diags_new();
+        tm_node *root = tm_read_json(ar, "threats.json", r.out, strlen(r.out), NULL, d);
+        ck_assert_ptr_nonnull(root);
+        ck_assert_uint_gt(tm_node_get(root, "threats")->n, 10);
+        tm_buf b;
+        tm_buf_init(&b, 0);
+        ck_assert_int_eq(tm_write_json(root, &b, 1), 0);
+        ck_assert_msg(strcmp(b.data, r.out) == 0, "%s: threats.json differs from its canonical form",
+                      models[i]);
+        tm_buf_free(&b);
+        tm_diags_free(d);
+        tm_arena_free(ar);
+        tu_result_free(&r);
+    }
+}
+END_TEST
+
 Suite *suite_engine(void)
 {
     Suite *s = suite_create("engine");
@@ -377,6 +404,7 @@ Suite *suite_engine(void)
     tcase_add_test(tc, report_broken_template_is_invalid_input);
     tcase_add_test(tc, three_syntaxes_export_identical_json);
     tcase_add_test(tc, custom_rules_add_threats);
+    tcase_add_test(tc, threats_json_layout_is_canonical);
     suite_add_tcase(s, tc);
     return s;
 }
