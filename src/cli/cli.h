@@ -71,6 +71,15 @@ typedef struct {
  * an engine option, -1 error (printed). */
 int cli_engine_option(int argc, char **argv, int *i, cli_engine_opts *eo);
 
+/* The type catalogue: DIR/types.yaml with --share DIR, else the built-in
+ * one. NULL after diagnostics. */
+tm_catalog *cli_load_catalog(const char *share, tm_diags *d);
+/* The rule library (DIR/rules with --share DIR, else the built-in rules),
+ * then each --rules file. Every file is read even after a bad one, so one
+ * run shows every error. 0, or -1 after diagnostics. */
+int cli_load_rules(tm_ruleset *rs, const char *share, const char *const *files, size_t n_files,
+                   tm_diags *d);
+
 /* Everything one model's analysis needs, freed together. */
 typedef struct {
     tm_diags *diags;

@@ -33,33 +33,49 @@ int cli_engine_option(int argc, char **argv, int *i, cli_engine_opts *eo)
     return 0;
 }
 
+tm_catalog *cli_load_catalog(const char *share, tm_diags *d)
+{
+    if (!share)
+        return tm_catalog_builtin(d);
+    tm_buf path;
+    tm_buf_init(&path, 0);
+    tm_buf_printf(&path, "%s/types.yaml", share);
+    tm_catalog *c = tm_catalog_load(path.data, d);
+    tm_buf_free(&path);
+    return c;
+}
+
+int cli_load_rules(tm_ruleset *rs, const char *share, const char *const *files, size_t n_files,
+                   tm_diags *d)
+{
+    int bad;
+    if (share) {
+        tm_buf dir;
+        tm_buf_init(&dir, 0);
+        tm_buf_printf(&dir, "%s/rules", share);
+        bad = tm_ruleset_add_dir(rs, dir.data, d) != 0;
+        tm_buf_free(&dir);
+    } else {
+        bad = tm_ruleset_add_builtin(rs, d) != 0;
+    }
+    for (size_t i = 0; i < n_files; i++)
+        if (tm_ruleset_add_file(rs, files[i], d) != 0)
+            bad = 1;
+    return bad ? -1 : 0;
+}
+
 int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run)
 {
     memset(run, 0, sizeof *run);
     run->diags = tm_diags_new();
     tm_diags *d = run->diags;
 
-    if (eo->share) {
-        size_t n = strlen(eo->share) + 32;
-        char *types = tm_xmalloc(n), *rules = tm_xmalloc(n);
-        snprintf(types, n, "%s/types.yaml", eo->share);
-        snprintf(rules, n, "%s/rules", eo->share);
-        run->catalog = tm_catalog_load(types, d);
-        run->rules = tm_ruleset_new();
-        int bad = !run->catalog || tm_ruleset_add_dir(run->rules, rules, d) != 0;
-        free(types);
-        free(rules);
-        if (bad)
-            goto fail;
-    } else {
-        run->catalog = tm_catalog_builtin(d);
-        run->rules = tm_ruleset_new();
-        if (!run->catalog || tm_ruleset_add_builtin(run->rules, d) != 0)
-            goto fail;
-    }
-    for (size_t i = 0; i < eo->n_rules; i++)
-        if (tm_ruleset_add_file(run->rules, eo->rules[i], d) != 0)
-            goto fail;
+    run->catalog = cli_load_catalog(eo->share, d);
+    if (!run->catalog)
+        goto fail;
+    run->rules = tm_ruleset_new();
+    if (cli_load_rules(run->rules, eo->share, eo->rules, eo->n_rules, d) != 0)
+        goto fail;
 
     tm_load_opts lo;
     memset(&lo, 0, sizeof lo);

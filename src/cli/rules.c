@@ -191,20 +191,7 @@ int cli_rules(int argc, char **argv)
 
     tm_diags *d = tm_diags_new();
     tm_ruleset *rs = tm_ruleset_new();
-    int bad = 0;
-    if (share) {
-        tm_buf dir;
-        tm_buf_init(&dir, 0);
-        tm_buf_printf(&dir, "%s/rules", share);
-        bad = tm_ruleset_add_dir(rs, dir.data, d) != 0;
-        tm_buf_free(&dir);
-    } else {
-        bad = tm_ruleset_add_builtin(rs, d) != 0;
-    }
-    /* Every file is read even after a bad one, so one run shows every error. */
-    for (size_t i = 0; i < n_files; i++)
-        if (tm_ruleset_add_file(rs, files[i], d) != 0)
-            bad = 1;
+    int bad = cli_load_rules(rs, share, files, n_files, d) != 0;
     cli_print_diags(d);
     tm_diags_free(d);
     if (bad) {

@@ -106,16 +106,7 @@ int cli_types(int argc, char **argv)
         return usage;
 
     tm_diags *d = tm_diags_new();
-    tm_catalog *c = NULL;
-    if (share) {
-        tm_buf path;
-        tm_buf_init(&path, 0);
-        tm_buf_printf(&path, "%s/types.yaml", share);
-        c = tm_catalog_load(path.data, d);
-        tm_buf_free(&path);
-    } else {
-        c = tm_catalog_builtin(d);
-    }
+    tm_catalog *c = cli_load_catalog(share, d);
     cli_print_diags(d);
     tm_diags_free(d);
     if (!c)
