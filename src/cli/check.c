@@ -15,17 +15,26 @@ static const char S_help[] =
     "2 invalid model, rules or usage; 3 output could not be written.\n";
 
 /* Text output: open threats, then a summary line. */
-static void S_print_text(const cli_run *run, tm_severity fail_on, size_t *gate)
+/* Open threats at or above the gate, from the engine's counts. */
+static size_t S_gate(const tm_analysis *a, tm_severity fail_on)
+{
+    size_t n = 0;
+    for (int s = fail_on; s <= TM_SEV_CRITICAL; s++)
+        n += a->open_by_severity[s];
+    return n;
+}
+
+static void S_print_text(const cli_run *run, tm_severity fail_on)
 {
     const tm_analysis *a = run->analysis;
     size_t open = 0;
+    for (int s = 0; s < TM_STATUS_COUNT; s++)
+        if (tm_status_is_open((tm_status)s))
+            open += a->by_status[s];
     for (size_t i = 0; i < a->n_threats; i++) {
         const tm_threat *t = a->threats[i];
         if (!tm_status_is_open(t->status))
             continue;
-        open++;
-        if (t->severity >= fail_on)
-            (*gate)++;
         const char *file = t->loc.file ? t->loc.file : a->model->source;
         tm_buf line;
         tm_buf_init(&line, 0);
@@ -40,7 +49,7 @@ static void S_print_text(const cli_run *run, tm_severity fail_on, size_t *gate)
     printf("%s: %zu threats (%zu critical, %zu high, %zu medium, %zu low); %zu open, %zu at or above %s; "
            "%zu decided in review\n",
            a->model->source, a->n_threats, a->by_severity[TM_SEV_CRITICAL], a->by_severity[TM_SEV_HIGH],
-           a->by_severity[TM_SEV_MEDIUM], a->by_severity[TM_SEV_LOW], open, *gate,
+           a->by_severity[TM_SEV_MEDIUM], a->by_severity[TM_SEV_LOW], open, S_gate(a, fail_on),
            tm_severity_name(fail_on), a->n_threats - open);
 }
 
@@ -94,9 +103,8 @@ int cli_check(int argc, char **argv)
             status = CLI_INVALID;
             continue;
         }
-        size_t gate = 0;
         if (strcmp(format, "text") == 0) {
-            S_print_text(&run, fail_on, &gate);
+            S_print_text(&run, fail_on);
         } else {
             const tm_format *f = tm_format_find(format);
             tm_buf b;
@@ -111,13 +119,8 @@ int cli_check(int argc, char **argv)
             }
             fwrite(b.data, 1, b.len, stdout);
             tm_buf_free(&b);
-            for (size_t i = 0; i < run.analysis->n_threats; i++) {
-                const tm_threat *t = run.analysis->threats[i];
-                if (tm_status_is_open(t->status) && t->severity >= fail_on)
-                    gate++;
-            }
         }
-        if (gate && status == CLI_OK)
+        if (S_gate(run.analysis, fail_on) && status == CLI_OK)
             status = CLI_FINDINGS;
         cli_run_free(&run);
     }
