@@ -41,7 +41,9 @@ LIB_SRC    := $(sort $(wildcard src/core/*.c src/load/*.c src/import/*.c src/eng
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
 EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/rules/*.yaml \
-                share/stridec/rules/*.json share/stridec/rules/*.xml templates/*))
+                share/stridec/rules/*.json share/stridec/rules/*.xml templates/*)) \
+              $(sort $(wildcard share/stridec/starter.yaml models/*.yaml models/*.json \
+                models/*.xml models/*/*))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/embedded.o
 CLI_OBJ    := $(CLI_SRC:%.c=$(B)/%.o)
 TEST_OBJ   := $(TEST_SRC:%.c=$(B)/%.o)
