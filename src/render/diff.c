@@ -88,9 +88,13 @@ static void S_where(tm_buf *b, const tm_loc *l, const tm_analysis *a)
     tm_buf_puts(b, ": ");
 }
 
+/* " ID" after the kind (nothing for the system, which has one). */
 static void S_id(tm_buf *b, const tm_diff_item *it)
 {
     const tm_node *t = it->new_item ? it->new_item : it->old_item;
+    if (it->kind == TM_DIFF_SYSTEM)
+        return;
+    tm_buf_putc(b, ' ');
     if (it->kind == TM_DIFF_ASSUMPTION && t && t->kind == TM_NODE_SCALAR) {
         S_value(b, t); /* an id-less assumption: its text, quoted */
         return;
@@ -103,7 +107,7 @@ static void S_text_item(tm_buf *b, const tm_diff *df, const tm_diff_item *it)
     const tm_analysis *a = it->op == TM_DIFF_REMOVED ? df->old_a : df->new_a;
     if (it->op != TM_DIFF_CHANGED) {
         S_where(b, &it->loc, a);
-        tm_buf_printf(b, "%s: %s ", tm_diff_op_name(it->op), tm_diff_kind_name(it->kind));
+        tm_buf_printf(b, "%s: %s", tm_diff_op_name(it->op), tm_diff_kind_name(it->kind));
         S_id(b, it);
         S_item_brief(b, it);
         tm_buf_putc(b, '\n');
@@ -112,7 +116,7 @@ static void S_text_item(tm_buf *b, const tm_diff *df, const tm_diff_item *it)
     for (size_t i = 0; i < it->n_fields; i++) {
         const tm_diff_field *f = &it->fields[i];
         S_where(b, &it->loc, a);
-        tm_buf_printf(b, "changed: %s ", tm_diff_kind_name(it->kind));
+        tm_buf_printf(b, "changed: %s", tm_diff_kind_name(it->kind));
         S_id(b, it);
         tm_buf_puts(b, ": ");
         tm_buf_put_printable(b, f->path, strlen(f->path), 0);
