@@ -2256,6 +2256,72 @@ int tm_expr_eval(const tm_expr *e, const tm_eval_ctx *ctx)
     return S_truth(&v);
 }
 
+/* ================================================================ guard */
+
+/* `SUBJECT.type` for an element-typed subject, or -1. */
+static int S_type_path(const S_node *n)
+{
+    if (n->op != N_FIELD || n->field != F_EL_TYPE || n->kids[0]->op != N_SUBJECT)
+        return -1;
+    switch ((S_subject)n->kids[0]->sub) {
+    case SJ_ELEMENT: return TM_GUARD_ELEMENT;
+    case SJ_SOURCE: return TM_GUARD_SOURCE;
+    case SJ_TARGET: return TM_GUARD_TARGET;
+    default: return -1;
+    }
+}
+
+/* One conjunct of the form `S.type == "lit"`, `"lit" == S.type` or
+ * `S.type in ["a", "b"]`: fills g and returns 1. */
+static int S_guard_of(tm_arena *arena, const S_node *n, tm_expr_guard *g)
+{
+    int subj;
+    if (n->op == N_CMP && n->sub == C_EQ) {
+        const S_node *path = n->kids[0], *lit = n->kids[1];
+        if (S_type_path(path) < 0) {
+            path = n->kids[1];
+            lit = n->kids[0];
+        }
+        if ((subj = S_type_path(path)) < 0 || lit->op != N_STRING)
+            return 0;
+        const char **types = tm_arena_alloc(arena, sizeof *types);
+        types[0] = lit->name;
+        g->subject = (tm_guard_subject)subj;
+        g->types = types;
+        g->n = 1;
+        return 1;
+    }
+    if (n->op == N_IN && (subj = S_type_path(n->kids[0])) >= 0 && n->kids[1]->op == N_LIST) {
+        const S_node *list = n->kids[1];
+        for (size_t i = 0; i < list->n; i++)
+            if (list->kids[i]->op != N_STRING)
+                return 0;
+        const char **types = tm_arena_alloc(arena, (list->n ? list->n : 1) * sizeof *types);
+        for (size_t i = 0; i < list->n; i++)
+            types[i] = list->kids[i]->name;
+        g->subject = (tm_guard_subject)subj;
+        g->types = types;
+        g->n = list->n;
+        return 1;
+    }
+    return 0;
+}
+
+void tm_expr_type_guard(const tm_expr *e, tm_arena *arena, tm_expr_guard *g)
+{
+    memset(g, 0, sizeof *g);
+    if (!e)
+        return;
+    const S_node *root = e->root;
+    if (root->op != N_AND) {
+        S_guard_of(arena, root, g);
+        return;
+    }
+    for (size_t i = 0; i < root->n; i++)
+        if (S_guard_of(arena, root->kids[i], g))
+            return;
+}
+
 /* =============================================================== render */
 
 static void S_render(const S_val *v, tm_buf *out);

@@ -65,6 +65,20 @@ typedef struct {
 /* 1 when the condition holds. */
 int tm_expr_eval(const tm_expr *e, const tm_eval_ctx *ctx);
 
+/* A necessary condition of `e` that is cheap to test before evaluating it:
+ * when a conjunct of the top-level `&&` (or the whole condition) is
+ * `S.type == "x"` or `S.type in ["x", "y"]` for S element, source or
+ * target, the guard names S and the strings; the condition can only hold
+ * when S's type is one of them. TM_GUARD_NONE when there is no such
+ * conjunct. The list lives in `arena`. */
+typedef enum { TM_GUARD_NONE, TM_GUARD_ELEMENT, TM_GUARD_SOURCE, TM_GUARD_TARGET } tm_guard_subject;
+typedef struct {
+    tm_guard_subject subject;
+    const char *const *types;
+    size_t n;
+} tm_expr_guard;
+void tm_expr_type_guard(const tm_expr *e, tm_arena *arena, tm_expr_guard *g);
+
 /* Append the value of `e` as text: strings as they are, numbers in decimal,
  * booleans true/false, null as "unknown", lists joined with ", ", objects by
  * their name (or id when unnamed). */

@@ -52,6 +52,12 @@ static void S_flow_crossings(tm_analysis *a, tm_flow_info *fi)
     fi->crosses = (const tm_boundary **)tm_vec_finish(&v, a->arena, &fi->n_crosses);
 }
 
+static int S_element_index_cmp(const void *x, const void *y)
+{
+    const tm_element *a = *(const tm_element *const *)x, *b = *(const tm_element *const *)y;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
 static void S_structure(tm_analysis *a)
 {
     const tm_model *m = a->model;
@@ -101,55 +107,72 @@ static void S_structure(tm_analysis *a)
         }
     }
 
-    /* Boundaries: children, members (nested included), crossings. */
+    /* Boundaries: children, members (nested included), crossings. One pass
+     * over boundaries, elements and flows, each walking its chain of
+     * enclosing boundaries (the builder rejects parent cycles), so a large
+     * model costs O(size x nesting) rather than O(boundaries x flows). */
+    size_t nb = m->n_boundaries;
+    tm_vec *kids = calloc(nb + 1, sizeof *kids), *members = calloc(nb + 1, sizeof *members);
+    tm_vec *in = calloc(nb + 1, sizeof *in), *out = calloc(nb + 1, sizeof *out);
+    tm_vec *entries = calloc(nb + 1, sizeof *entries);
+    size_t *in_to = calloc(nb + 1, sizeof *in_to), *in_from = calloc(nb + 1, sizeof *in_from);
+    if (!kids || !members || !in || !out || !entries || !in_to || !in_from)
+        abort();
     tm_vec top = {0};
-    for (size_t b = 0; b < m->n_boundaries; b++) {
-        tm_boundary_info *bi = &a->boundaries[b];
+    for (size_t b = 0; b < nb; b++) {
         const tm_boundary *bd = m->boundaries[b];
-        bi->b = bd;
+        a->boundaries[b].b = bd;
         if (!bd->parent)
             tm_vec_push(&top, (void *)bd);
-        tm_vec kids = {0}, members = {0};
-        for (size_t c = 0; c < m->n_boundaries; c++)
-            if (m->boundaries[c]->parent == bd)
-                tm_vec_push(&kids, m->boundaries[c]);
-        for (size_t e = 0; e < m->n_elements; e++)
-            if (tm_boundary_contains(bd, m->elements[e]))
-                tm_vec_push(&members, m->elements[e]);
-        bi->children = (const tm_boundary **)tm_vec_finish(&kids, ar, &bi->n_children);
-        bi->members = (const tm_element **)tm_vec_finish(&members, ar, &bi->n_members);
+        else
+            tm_vec_push(&kids[bd->parent->index], (void *)bd);
+    }
+    for (size_t e = 0; e < m->n_elements; e++)
+        for (const tm_boundary *p = m->elements[e]->boundary; p; p = p->parent)
+            tm_vec_push(&members[p->index], (void *)m->elements[e]);
+    /* A flow leaves every boundary around its source that is not around its
+     * target, and enters every one around the target not around the source. */
+    for (size_t i = 0; i < m->n_flows; i++) {
+        const tm_flow *f = m->flows[i];
+        size_t mark = i + 1;
+        for (const tm_boundary *p = f->to->boundary; p; p = p->parent)
+            in_to[p->index] = mark;
+        for (const tm_boundary *p = f->from->boundary; p; p = p->parent)
+            in_from[p->index] = mark;
+        for (const tm_boundary *p = f->from->boundary; p; p = p->parent)
+            if (in_to[p->index] != mark)
+                tm_vec_push(&out[p->index], (void *)f);
+        for (const tm_boundary *p = f->to->boundary; p; p = p->parent)
+            if (in_from[p->index] != mark) {
+                tm_vec_push(&in[p->index], (void *)f);
+                tm_vec_push(&entries[p->index], (void *)f->to);
+            }
+    }
+    for (size_t b = 0; b < nb; b++) {
+        tm_boundary_info *bi = &a->boundaries[b];
+        bi->children = (const tm_boundary **)tm_vec_finish(&kids[b], ar, &bi->n_children);
+        bi->members = (const tm_element **)tm_vec_finish(&members[b], ar, &bi->n_members);
+        bi->inbound = (const tm_flow **)tm_vec_finish(&in[b], ar, &bi->n_inbound);
+        bi->outbound = (const tm_flow **)tm_vec_finish(&out[b], ar, &bi->n_outbound);
+        /* Entry points: the targets of inbound flows, once each, in model order. */
+        tm_vec *en = &entries[b];
+        if (en->len > 1)
+            qsort(en->items, en->len, sizeof *en->items, S_element_index_cmp);
+        size_t w = 0;
+        for (size_t k = 0; k < en->len; k++)
+            if (w == 0 || en->items[w - 1] != en->items[k])
+                en->items[w++] = en->items[k];
+        en->len = w;
+        bi->entry_points = (const tm_element **)tm_vec_finish(en, ar, &bi->n_entry_points);
     }
     a->top_boundaries = (const tm_boundary **)tm_vec_finish(&top, ar, &a->n_top_boundaries);
-    for (size_t b = 0; b < m->n_boundaries; b++) {
-        tm_boundary_info *bi = &a->boundaries[b];
-        tm_vec in = {0}, out = {0}, entries = {0};
-        for (size_t i = 0; i < m->n_flows; i++) {
-            const tm_flow *f = m->flows[i];
-            int src_in = tm_boundary_contains(bi->b, f->from);
-            int dst_in = tm_boundary_contains(bi->b, f->to);
-            if (!src_in && dst_in) {
-                tm_vec_push(&in, (void *)f);
-                int seen = 0;
-                for (size_t k = 0; k < entries.len; k++)
-                    if (entries.items[k] == f->to)
-                        seen = 1;
-                if (!seen)
-                    tm_vec_push(&entries, f->to);
-            } else if (src_in && !dst_in) {
-                tm_vec_push(&out, (void *)f);
-            }
-        }
-        bi->inbound = (const tm_flow **)tm_vec_finish(&in, ar, &bi->n_inbound);
-        bi->outbound = (const tm_flow **)tm_vec_finish(&out, ar, &bi->n_outbound);
-        /* Entry points in model order. */
-        tm_vec ordered = {0};
-        for (size_t e = 0; e < m->n_elements; e++)
-            for (size_t k = 0; k < entries.len; k++)
-                if (entries.items[k] == m->elements[e])
-                    tm_vec_push(&ordered, m->elements[e]);
-        tm_vec_free(&entries);
-        bi->entry_points = (const tm_element **)tm_vec_finish(&ordered, ar, &bi->n_entry_points);
-    }
+    free(kids);
+    free(members);
+    free(in);
+    free(out);
+    free(entries);
+    free(in_to);
+    free(in_from);
 }
 
 /* Implicit entry points: the management plane of every managed service
@@ -266,6 +289,20 @@ static int S_holds(const tm_rule *r, const tm_eval_ctx *ctx)
     return r->when ? tm_expr_eval(r->when, ctx) : tm_native_rule_holds(r, ctx);
 }
 
+/* 1 when the element's type is one the guard admits (always without a
+ * guard). Exactly the condition's own `S.type == ...` test, done first. */
+static int S_guard_admits(const tm_expr_guard *g, const tm_element *el)
+{
+    if (g->subject == TM_GUARD_NONE)
+        return 1;
+    if (!el || !el->type)
+        return 0;
+    for (size_t i = 0; i < g->n; i++)
+        if (strcmp(el->type, g->types[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static void S_run_rule(run_state *rs, const tm_rule *r)
 {
     tm_analysis *a = rs->a;
@@ -273,11 +310,17 @@ static void S_run_rule(run_state *rs, const tm_rule *r)
     tm_eval_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.a = a;
+    /* Most rules start with `element.type == "..."`: test that first,
+     * without entering the evaluator, for every element it rules out. */
+    tm_expr_guard g;
+    tm_expr_type_guard(r->when, a->arena, &g);
     switch (r->applies_to) {
     case TM_APPLIES_ELEMENT:
         for (size_t e = 0; e < m->n_elements; e++) {
             const tm_element *el = m->elements[e];
             if (el->out_of_scope && !r->include_out_of_scope)
+                continue;
+            if (g.subject == TM_GUARD_ELEMENT && !S_guard_admits(&g, el))
                 continue;
             ctx.element = el;
             if (S_holds(r, &ctx))
@@ -289,6 +332,9 @@ static void S_run_rule(run_state *rs, const tm_rule *r)
         for (size_t i = 0; i < m->n_flows; i++) {
             const tm_flow *f = m->flows[i];
             if (!S_in_scope_flow(f) && !r->include_out_of_scope)
+                continue;
+            if ((g.subject == TM_GUARD_SOURCE && !S_guard_admits(&g, f->from)) ||
+                (g.subject == TM_GUARD_TARGET && !S_guard_admits(&g, f->to)))
                 continue;
             ctx.flow = f;
             ctx.source = f->from;

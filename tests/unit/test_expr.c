@@ -9,6 +9,7 @@
 #include <dirent.h>
 
 #include "engine/expr.h"
+#include "engine/rules.h"
 #include "testutil.h"
 
 /* The fuzz target's checks, replayed over its saved corpus below. */
@@ -1141,6 +1142,102 @@ START_TEST(fuzz_corpus_replays_clean)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------- guards */
+
+static tm_expr_guard S_guard(fixture *f, tm_applies k, const char *text)
+{
+    tm_expr_guard g;
+    tm_expr_type_guard(S_parse_ok(f, k, text, 0), f->ar, &g);
+    return g;
+}
+
+START_TEST(type_guards)
+{
+    fixture *f = S_fixture();
+    tm_expr_guard g = S_guard(f, E, "element.type == \"aws.lambda\" && element.props.tracing != true");
+    ck_assert_int_eq(g.subject, TM_GUARD_ELEMENT);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.types[0], "aws.lambda");
+    g = S_guard(f, E, "\"aws.s3\" == element.type");
+    ck_assert_int_eq(g.subject, TM_GUARD_ELEMENT);
+    ck_assert_str_eq(g.types[0], "aws.s3");
+    g = S_guard(f, E, "element.managed && element.type in [\"aws.sqs\", \"aws.sns\"]");
+    ck_assert_int_eq(g.subject, TM_GUARD_ELEMENT);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.types[1], "aws.sns");
+    g = S_guard(f, F, "flow.trigger && target.type == \"aws.lambda\"");
+    ck_assert_int_eq(g.subject, TM_GUARD_TARGET);
+    g = S_guard(f, F, "source.type == \"aws.s3\"");
+    ck_assert_int_eq(g.subject, TM_GUARD_SOURCE);
+    /* nothing the guard could take without changing the meaning */
+    const char *none[] = {
+        "element.type == \"aws.lambda\" || element.managed",
+        "!(element.type == \"aws.lambda\")",
+        "element.type != \"aws.lambda\"",
+        "element.boundary.type == \"vpc\"",
+        "matches(element.type, \"aws.*\")",
+        "element.name == \"aws.lambda\"",
+        "any(element.out, it.to.type == \"aws.s3\")",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+        g = S_guard(f, E, none[i]);
+        ck_assert_msg(g.subject == TM_GUARD_NONE, "guard taken from `%s`", none[i]);
+    }
+    tm_expr_type_guard(NULL, f->ar, &g);
+    ck_assert_int_eq(g.subject, TM_GUARD_NONE);
+    S_fixture_free(f);
+}
+END_TEST
+
+/* Sound on the shipped rules: wherever a rule's guard rejects an element,
+ * the rule's condition is false for it. */
+START_TEST(type_guards_are_sound_on_shipped_rules)
+{
+    fixture *f = S_fixture();
+    tm_ruleset *rs = tm_ruleset_new();
+    tm_diags *d = tm_diags_new();
+    ck_assert_int_eq(tm_ruleset_add_builtin(rs, d), 0);
+    tm_element *els[] = {f->user, f->api, f->fn, f->fn2, f->bucket};
+    size_t guarded = 0;
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const tm_rule *r = rs->rules[i];
+        tm_expr_guard g;
+        tm_expr_type_guard(r->when, f->ar, &g);
+        if (g.subject == TM_GUARD_NONE)
+            continue;
+        guarded++;
+        for (size_t e = 0; e < sizeof els / sizeof els[0]; e++) {
+            int admits = 0;
+            for (size_t k = 0; k < g.n; k++)
+                admits |= strcmp(els[e]->type, g.types[k]) == 0;
+            if (admits)
+                continue;
+            tm_eval_ctx c = S_ctx(f);
+            if (r->applies_to == TM_APPLIES_ELEMENT) {
+                c.element = els[e];
+                ck_assert_msg(!tm_expr_eval(r->when, &c), "%s holds on %s", r->id, els[e]->id);
+            } else if (r->applies_to == TM_APPLIES_FLOW) {
+                tm_flow *flows[] = {f->f1, f->f2, f->f3};
+                for (size_t k = 0; k < 3; k++) {
+                    tm_element *end = g.subject == TM_GUARD_SOURCE ? flows[k]->from : flows[k]->to;
+                    if (end != els[e])
+                        continue;
+                    c.flow = flows[k];
+                    c.source = flows[k]->from;
+                    c.target = flows[k]->to;
+                    ck_assert_msg(!tm_expr_eval(r->when, &c), "%s holds on %s", r->id, flows[k]->id);
+                }
+            }
+        }
+    }
+    ck_assert_uint_gt(guarded, 50); /* most pack rules name their type first */
+    tm_diags_free(d);
+    tm_ruleset_free(rs);
+    S_fixture_free(f);
+}
+END_TEST
+
 Suite *suite_expr(void)
 {
     Suite *s = suite_create("expr");
@@ -1160,6 +1257,8 @@ Suite *suite_expr(void)
     tcase_add_test(tc, eval_is_deterministic);
     tcase_add_test(tc, fuzz_corpus_replays_clean);
     tcase_add_test(tc, documented_fields_exist);
+    tcase_add_test(tc, type_guards);
+    tcase_add_test(tc, type_guards_are_sound_on_shipped_rules);
     suite_add_tcase(s, tc);
     return s;
 }
