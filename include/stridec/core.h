@@ -80,6 +80,12 @@ typedef struct {
     char *data;
     size_t len, cap, limit;
     int failed;
+    /* Spilling (tm_buf_spill): instead of growing past TM_BUF_SPILL_BYTES
+     * the buffer hands its bytes to `sink` and starts again; `spilled`
+     * counts what it handed over (the limit covers those bytes too). */
+    int (*sink)(void *ud, const char *data, size_t len);
+    void *sink_ud;
+    size_t spilled;
 } tm_buf;
 
 void tm_buf_init(tm_buf *b, size_t limit); /* limit 0 = TM_MAX_OUTPUT_BYTES */
@@ -91,6 +97,15 @@ int tm_buf_putc(tm_buf *b, char c);
 int tm_buf_printf(tm_buf *b, const char *fmt, ...) TM_PRINTF(2, 3);
 int tm_buf_vprintf(tm_buf *b, const char *fmt, va_list ap);
 char *tm_buf_detach(tm_buf *b); /* caller frees; buffer is reset */
+/* Stream the buffer to `sink` (0 on success, -1 on error). Only for writers
+ * that never look back at what they wrote (data/len then cover the unspilled
+ * tail only). A sink error makes the buffer failed. tm_buf_flush hands over
+ * what is left. */
+#ifndef TM_BUF_SPILL_BYTES
+#define TM_BUF_SPILL_BYTES (1024u * 1024u)
+#endif
+void tm_buf_spill(tm_buf *b, int (*sink)(void *ud, const char *data, size_t len), void *ud);
+int tm_buf_flush(tm_buf *b);
 /* Append text for a terminal: control characters (C0, DEL, C1) and Unicode
  * bidirectional overrides are written as \xNN or \u{NNNN}, so untrusted
  * model text cannot move the cursor, recolour or reorder the line. Tabs are
@@ -161,6 +176,16 @@ char *tm_read_file(const char *path, size_t *len, tm_diags *d);
 /* Write data atomically: temp file in the same folder, then rename. 0 on success;
  * on failure adds a diagnostic and removes the temp file. */
 int tm_write_file_atomic(const char *path, const char *data, size_t len, tm_diags *d);
+/* The same, in steps, for output too large to hold in memory: bytes go to a
+ * temporary file next to `path`; commit renames it into place, abort removes
+ * it. Both free the handle. tm_atomic_sink suits tm_buf_spill. */
+typedef struct tm_atomic_file tm_atomic_file;
+tm_atomic_file *tm_atomic_open(const char *path, tm_diags *d);
+int tm_atomic_write(tm_atomic_file *f, const char *data, size_t len);
+int tm_atomic_sink(void *f, const char *data, size_t len);
+int tm_atomic_commit(tm_atomic_file *f, tm_diags *d);
+int tm_atomic_error(const tm_atomic_file *f); /* errno of the first failed write, or 0 */
+void tm_atomic_abort(tm_atomic_file *f);
 
 /* ------------------------------------------------------------ strings */
 

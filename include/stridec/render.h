@@ -33,6 +33,9 @@ typedef struct {
     const char *name;     /* format name for -f: "json" */
     const char *filename; /* default output file: "threats.json" */
     tm_render_fn render;
+    /* 1 when the renderer only appends to its buffer and never reads back
+     * what it wrote: the CLI may then stream it to the file (tm_buf_spill). */
+    int streams;
 } tm_format;
 
 /* The format table, in the default output order. */

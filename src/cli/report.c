@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -18,22 +19,49 @@ static const char S_help[] =
     "list (default: all). With several models, each gets DIR/NAME/ (NAME: the model file's\n"
     "name without extension).\n";
 
-static int S_mkdirs(const char *dir)
+/* Create `dir` and its missing parents. *created gets the topmost folder
+ * this call created (NULL when the folder existed), for S_rmdirs. */
+static int S_mkdirs(const char *dir, char **created)
 {
+    *created = NULL;
     char *p = tm_xstrdup(dir);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
             continue;
+        char c = *s;
         *s = '\0';
-        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+        if (mkdir(p, 0755) == 0) {
+            if (!*created)
+                *created = tm_xstrdup(p);
+        } else if (errno != EEXIST) {
             free(p);
             return -1;
         }
-        *s = '/';
+        *s = c;
+        if (!c)
+            break;
     }
-    int r = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
     free(p);
-    return r;
+    return 0;
+}
+
+/* Remove the empty folders S_mkdirs created for `dir`, up to `created`. */
+static void S_rmdirs(const char *dir, const char *created)
+{
+    if (!created)
+        return;
+    char *p = tm_xstrdup(dir);
+    size_t stop = strlen(created);
+    for (;;) {
+        rmdir(p);
+        char *slash = strrchr(p, '/');
+        if (strlen(p) <= stop || !slash || slash == p)
+            break;
+        *slash = '\0';
+        if (strlen(p) < stop)
+            break;
+    }
+    free(p);
 }
 
 static char *S_join(const char *dir, const char *name)
@@ -91,14 +119,42 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
     ro.extra = tm_outputs_new();
     ro.cache = NULL;
     tm_buf *bufs = tm_xmalloc(n_fmts * sizeof *bufs);
+    /* Formats that stream go straight to a temporary file in the output
+     * folder (a 10,000-element threats.json is ~90 MB); the rest are held in
+     * memory. Either way nothing is renamed into place before every format
+     * rendered. */
+    tm_atomic_file **files = tm_xmalloc(n_fmts * sizeof *files);
+    memset(files, 0, n_fmts * sizeof *files);
+    char *created = NULL;
     int status = CLI_OK;
     size_t done = 0;
-    for (; done < n_fmts; done++) {
+    if (S_mkdirs(dir, &created) != 0) {
+        cli_error("cannot create output folder '%s': %s", dir, strerror(errno));
+        status = CLI_OUTPUT;
+    }
+    for (; status == CLI_OK && done < n_fmts; done++) {
         tm_buf_init(&bufs[done], 0);
+        if (fmts[done]->streams) {
+            char *path = S_join(dir, fmts[done]->filename);
+            files[done] = tm_atomic_open(path, run.diags);
+            free(path);
+            if (!files[done]) {
+                cli_print_diags(run.diags);
+                status = CLI_OUTPUT;
+                done++;
+                break;
+            }
+            tm_buf_spill(&bufs[done], tm_atomic_sink, files[done]);
+        }
         size_t before = tm_diags_count(run.diags);
-        if (fmts[done]->render(run.analysis, &ro, &bufs[done], run.diags) != 0) {
+        if (fmts[done]->render(run.analysis, &ro, &bufs[done], run.diags) != 0 ||
+            tm_buf_flush(&bufs[done]) != 0) {
             cli_print_diags(run.diags);
-            cli_error("%s: could not render %s", model, fmts[done]->filename);
+            if (files[done] && tm_atomic_error(files[done]))
+                cli_error("cannot write %s/%s: %s", dir, fmts[done]->filename,
+                          strerror(tm_atomic_error(files[done])));
+            else
+                cli_error("%s: could not render %s", model, fmts[done]->filename);
             /* A broken --template is invalid input (2); anything else is an
              * output that could not be produced (3). */
             status = S_failed_on(run.diags, before, "template") ? CLI_INVALID : CLI_OUTPUT;
@@ -106,12 +162,15 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
             break;
         }
     }
-    if (status == CLI_OK && S_mkdirs(dir) != 0) {
-        cli_error("cannot create output folder '%s': %s", dir, strerror(errno));
-        status = CLI_OUTPUT;
-    }
     if (status == CLI_OK) {
         for (size_t i = 0; i < n_fmts && status == CLI_OK; i++) {
+            if (files[i]) {
+                tm_atomic_file *f = files[i];
+                files[i] = NULL;
+                if (tm_atomic_commit(f, run.diags) != 0)
+                    status = CLI_OUTPUT;
+                continue;
+            }
             char *path = S_join(dir, fmts[i]->filename);
             if (cli_write_output(path, &bufs[i], run.diags) != CLI_OK)
                 status = CLI_OUTPUT;
@@ -135,8 +194,14 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
                    n_fmts + tm_outputs_count(ro.extra), dir);
         }
     }
+    for (size_t i = 0; i < n_fmts; i++)
+        tm_atomic_abort(files[i]);
+    if (status != CLI_OK)
+        S_rmdirs(dir, created);
+    free(created);
     for (size_t i = 0; i < done; i++)
         tm_buf_free(&bufs[i]);
+    free(files);
     free(bufs);
     tm_render_cache_free(&ro);
     tm_outputs_free(ro.extra);

@@ -11,6 +11,9 @@ void tm_buf_init(tm_buf *b, size_t limit)
     b->len = b->cap = 0;
     b->limit = limit ? limit : TM_MAX_OUTPUT_BYTES;
     b->failed = 0;
+    b->sink = NULL;
+    b->sink_ud = NULL;
+    b->spilled = 0;
 }
 
 void tm_buf_free(tm_buf *b)
@@ -28,14 +31,40 @@ void tm_buf_reset(tm_buf *b)
         b->data[0] = '\0';
 }
 
+void tm_buf_spill(tm_buf *b, int (*sink)(void *ud, const char *data, size_t len), void *ud)
+{
+    b->sink = sink;
+    b->sink_ud = ud;
+}
+
+int tm_buf_flush(tm_buf *b)
+{
+    if (b->failed)
+        return -1;
+    if (!b->sink || !b->len)
+        return 0;
+    if (b->sink(b->sink_ud, b->data, b->len) != 0) {
+        b->failed = 1;
+        return -1;
+    }
+    b->spilled += b->len;
+    b->len = 0;
+    b->data[0] = '\0';
+    return 0;
+}
+
 static int S_reserve(tm_buf *b, size_t extra)
 {
     if (b->failed)
         return -1;
-    if (extra > b->limit || b->len > b->limit - extra) {
+    size_t used = b->spilled + b->len;
+    if (extra > b->limit || used > b->limit - extra) {
         b->failed = 1;
         return -1;
     }
+    if (b->sink && b->len + extra + 1 > b->cap && b->len + extra + 1 > TM_BUF_SPILL_BYTES &&
+        tm_buf_flush(b) != 0)
+        return -1;
     size_t need = b->len + extra + 1;
     if (need <= b->cap)
         return 0;
@@ -65,7 +94,7 @@ int tm_buf_puts(tm_buf *b, const char *s)
 
 int tm_buf_putc(tm_buf *b, char c)
 {
-    if (b->len + 1 < b->cap && b->len < b->limit && !b->failed) {
+    if (b->len + 1 < b->cap && b->spilled + b->len < b->limit && !b->failed) {
         b->data[b->len++] = c; /* fast path: room left */
         b->data[b->len] = '\0';
         return 0;

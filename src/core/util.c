@@ -256,7 +256,13 @@ char *tm_read_file(const char *path, size_t *len, tm_diags *d)
     return buf;
 }
 
-int tm_write_file_atomic(const char *path, const char *data, size_t len, tm_diags *d)
+struct tm_atomic_file {
+    char *path, *tmp;
+    int fd;
+    int err; /* errno of the first failed write, 0 when none */
+};
+
+tm_atomic_file *tm_atomic_open(const char *path, tm_diags *d)
 {
     size_t pl = strlen(path);
     char *tmp = tm_xmalloc(pl + 32);
@@ -265,30 +271,81 @@ int tm_write_file_atomic(const char *path, const char *data, size_t len, tm_diag
     if (fd < 0) {
         tm_diag_add(d, TM_DIAG_ERROR, "io", path, 0, 0, "cannot write: %s", strerror(errno));
         free(tmp);
-        return -1;
+        return NULL;
     }
+    tm_atomic_file *f = tm_xmalloc(sizeof *f);
+    f->path = tm_xstrdup(path);
+    f->tmp = tmp;
+    f->fd = fd;
+    f->err = 0;
+    return f;
+}
+
+int tm_atomic_write(tm_atomic_file *f, const char *data, size_t len)
+{
     size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
+    while (off < len && !f->err) {
+        ssize_t w = write(f->fd, data + off, len - off);
         if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            tm_diag_add(d, TM_DIAG_ERROR, "io", path, 0, 0, "cannot write: %s", strerror(errno));
-            close(fd);
-            unlink(tmp);
-            free(tmp);
-            return -1;
+            if (errno != EINTR)
+                f->err = errno;
+            continue;
         }
         off += (size_t)w;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
-        tm_diag_add(d, TM_DIAG_ERROR, "io", path, 0, 0, "cannot write: %s", strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return -1;
+    return f->err ? -1 : 0;
+}
+
+int tm_atomic_sink(void *f, const char *data, size_t len)
+{
+    return tm_atomic_write(f, data, len);
+}
+
+static void S_atomic_free(tm_atomic_file *f)
+{
+    free(f->path);
+    free(f->tmp);
+    free(f);
+}
+
+int tm_atomic_error(const tm_atomic_file *f)
+{
+    return f->err;
+}
+
+void tm_atomic_abort(tm_atomic_file *f)
+{
+    if (!f)
+        return;
+    close(f->fd);
+    unlink(f->tmp);
+    S_atomic_free(f);
+}
+
+int tm_atomic_commit(tm_atomic_file *f, tm_diags *d)
+{
+    int err = f->err;
+    if (!err && close(f->fd) != 0)
+        err = errno;
+    else if (err)
+        close(f->fd);
+    if (!err && rename(f->tmp, f->path) != 0)
+        err = errno;
+    if (err) {
+        tm_diag_add(d, TM_DIAG_ERROR, "io", f->path, 0, 0, "cannot write: %s", strerror(err));
+        unlink(f->tmp);
     }
-    free(tmp);
-    return 0;
+    S_atomic_free(f);
+    return err ? -1 : 0;
+}
+
+int tm_write_file_atomic(const char *path, const char *data, size_t len, tm_diags *d)
+{
+    tm_atomic_file *f = tm_atomic_open(path, d);
+    if (!f)
+        return -1;
+    tm_atomic_write(f, data, len);
+    return tm_atomic_commit(f, d);
 }
 
 /* -------------------------------------------------------------- strings */

@@ -58,14 +58,26 @@ static tm_node *S_flow_ids(ctx *c, const tm_flow *const *f, size_t n)
  * tm_write_json_at(tree, out, 4) gives (tests compare the bytes): threats
  * are the bulk of a large file, and building a tree for each costs more
  * than writing it. */
+static void S_spaces(tm_buf *out, size_t n)
+{
+    static const char sp[] = "                ";
+    for (; n > sizeof sp - 1; n -= sizeof sp - 1)
+        tm_buf_put(out, sp, sizeof sp - 1);
+    tm_buf_put(out, sp, n);
+}
+
+/* Keys are this file's own literals: plain ASCII, nothing to escape. */
 static void S_key(tm_buf *out, const char *key, int *first, size_t indent)
 {
-    tm_buf_puts(out, *first ? "\n" : ",\n");
+    if (*first)
+        tm_buf_putc(out, '\n');
+    else
+        tm_buf_put(out, ",\n", 2);
     *first = 0;
-    for (size_t i = 0; i < indent; i++)
-        tm_buf_putc(out, ' ');
-    tm_json_escape(out, key);
-    tm_buf_puts(out, ": ");
+    S_spaces(out, indent);
+    tm_buf_putc(out, '"');
+    tm_buf_puts(out, key);
+    tm_buf_put(out, "\": ", 3);
 }
 
 static void S_kstr(tm_buf *out, const char *key, const char *v, int *first, size_t indent)
@@ -96,21 +108,18 @@ static void S_kstrings(tm_buf *out, const char *key, const char *const *v, size_
     for (size_t i = 0; i < n; i++) {
         tm_buf_puts(out, f ? "\n" : ",\n");
         f = 0;
-        for (size_t k = 0; k < indent + 2; k++)
-            tm_buf_putc(out, ' ');
+        S_spaces(out, indent + 2);
         tm_json_escape(out, v[i]);
     }
     tm_buf_putc(out, '\n');
-    for (size_t k = 0; k < indent; k++)
-        tm_buf_putc(out, ' ');
+    S_spaces(out, indent);
     tm_buf_putc(out, ']');
 }
 
 static void S_close(tm_buf *out, size_t indent)
 {
     tm_buf_putc(out, '\n');
-    for (size_t k = 0; k < indent; k++)
-        tm_buf_putc(out, ' ');
+    S_spaces(out, indent);
     tm_buf_putc(out, '}');
 }
 

@@ -6,15 +6,15 @@
 
 /* Default output order of `stridec report` (DESIGN.md). */
 const tm_format tm_formats[] = {
-    {"dot", "dfd.dot", tm_render_dot},
-    {"svg", "dfd.svg", tm_render_svg},
-    {"png", "dfd.png", tm_render_png},
-    {"html", "report.html", tm_render_html},
-    {"pdf", "report.pdf", tm_render_pdf},
-    {"md", "report.md", tm_render_md},
-    {"json", "threats.json", tm_render_json},
-    {"sarif", "threats.sarif", tm_render_sarif},
-    {"csv", "threats.csv", tm_render_csv},
+    {"dot", "dfd.dot", tm_render_dot, 0},
+    {"svg", "dfd.svg", tm_render_svg, 0},
+    {"png", "dfd.png", tm_render_png, 0},
+    {"html", "report.html", tm_render_html, 0},
+    {"pdf", "report.pdf", tm_render_pdf, 0},
+    {"md", "report.md", tm_render_md, 0},
+    {"json", "threats.json", tm_render_json, 1},
+    {"sarif", "threats.sarif", tm_render_sarif, 1},
+    {"csv", "threats.csv", tm_render_csv, 0},
 };
 const size_t tm_n_formats = sizeof tm_formats / sizeof tm_formats[0];
 

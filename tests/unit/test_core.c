@@ -1,6 +1,8 @@
 /* Core: arena, buffer, diagnostics, UTF-8, map, strings. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "stridec/core.h"
 #include "testutil.h"
@@ -149,6 +151,125 @@ START_TEST(strings_helpers)
 }
 END_TEST
 
+
+typedef struct {
+    tm_buf all;
+    size_t calls;
+    int fail_after; /* fail on this call (1-based); 0 never */
+} S_sink_state;
+
+static int S_sink(void *ud, const char *data, size_t len)
+{
+    S_sink_state *st = ud;
+    st->calls++;
+    if (st->fail_after && st->calls >= (size_t)st->fail_after)
+        return -1;
+    return tm_buf_put(&st->all, data, len);
+}
+
+START_TEST(buf_spills_to_sink_in_order)
+{
+    S_sink_state st = {.calls = 0, .fail_after = 0};
+    tm_buf_init(&st.all, 0);
+    tm_buf b, ref;
+    tm_buf_init(&b, 0);
+    tm_buf_init(&ref, 0);
+    tm_buf_spill(&b, S_sink, &st);
+    for (int i = 0; i < 200000; i++) {
+        tm_buf_printf(&b, "line %d\n", i);
+        tm_buf_printf(&ref, "line %d\n", i);
+        tm_buf_putc(&b, 'x');
+        tm_buf_putc(&ref, 'x');
+    }
+    ck_assert_uint_le(b.cap, 2u * TM_BUF_SPILL_BYTES); /* never held the whole */
+    ck_assert_int_eq(tm_buf_flush(&b), 0);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_uint_eq(b.spilled, ref.len);
+    ck_assert_uint_gt(st.calls, 1);
+    ck_assert_uint_eq(st.all.len, ref.len);
+    ck_assert(memcmp(st.all.data, ref.data, ref.len) == 0);
+    tm_buf_free(&b);
+    tm_buf_free(&ref);
+    tm_buf_free(&st.all);
+}
+END_TEST
+
+START_TEST(buf_spill_limit_and_sink_errors)
+{
+    /* The limit covers what was spilled. */
+    S_sink_state st = {.calls = 0, .fail_after = 0};
+    tm_buf_init(&st.all, 0);
+    tm_buf b;
+    tm_buf_init(&b, 3u * TM_BUF_SPILL_BYTES);
+    tm_buf_spill(&b, S_sink, &st);
+    char chunk[4096];
+    memset(chunk, 'a', sizeof chunk);
+    int rc = 0;
+    size_t n = 0;
+    while (rc == 0 && n < 10u * TM_BUF_SPILL_BYTES) {
+        rc = tm_buf_put(&b, chunk, sizeof chunk);
+        n += sizeof chunk;
+    }
+    ck_assert_int_eq(rc, -1);
+    ck_assert(b.failed);
+    ck_assert_uint_le(b.spilled + b.len, 3u * TM_BUF_SPILL_BYTES);
+    ck_assert_int_eq(tm_buf_flush(&b), -1);
+    tm_buf_free(&b);
+    tm_buf_free(&st.all);
+    /* A failing sink fails the buffer. */
+    S_sink_state bad = {.calls = 0, .fail_after = 1};
+    tm_buf_init(&bad.all, 0);
+    tm_buf_init(&b, 0);
+    tm_buf_spill(&b, S_sink, &bad);
+    tm_buf_puts(&b, "short");
+    ck_assert_int_eq(tm_buf_flush(&b), -1);
+    ck_assert(b.failed);
+    ck_assert_int_eq(tm_buf_puts(&b, "more"), -1);
+    tm_buf_free(&b);
+    tm_buf_free(&bad.all);
+}
+END_TEST
+
+START_TEST(atomic_file_commit_and_abort)
+{
+    char *dir = tu_tmpdir();
+    char path[1024], other[1024];
+    snprintf(path, sizeof path, "%s/out.json", dir);
+    snprintf(other, sizeof other, "%s/gone.json", dir);
+    tm_diags *d = tm_diags_new();
+    tm_atomic_file *f = tm_atomic_open(path, d);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(tm_atomic_write(f, "{\"a\": ", 6), 0);
+    ck_assert_int_eq(tm_atomic_sink(f, "1}", 2), 0);
+    ck_assert_int_eq(tm_atomic_error(f), 0);
+    struct stat st;
+    ck_assert(stat(path, &st) != 0); /* not in place before commit */
+    ck_assert_int_eq(tm_atomic_commit(f, d), 0);
+    size_t len;
+    char *text = tu_slurp(path, &len);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(text, "{\"a\": 1}");
+    free(text);
+    f = tm_atomic_open(other, d);
+    ck_assert_ptr_nonnull(f);
+    tm_atomic_write(f, "x", 1);
+    tm_atomic_abort(f);
+    ck_assert(stat(other, &st) != 0);
+    /* only out.json is left in the folder: no temporary file */
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s')\" = out.json", dir);
+    ck_assert_int_eq(system(cmd), 0);
+    /* a folder that does not exist: an error naming the path */
+    snprintf(other, sizeof other, "%s/no/such/file", dir);
+    ck_assert_ptr_null(tm_atomic_open(other, d));
+    ck_assert_uint_eq(tm_diags_errors(d), 1);
+    ck_assert(strstr(tm_diags_get(d, 0)->file, "no/such/file"));
+    tm_diags_free(d);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_core(void)
 {
     Suite *s = suite_create("core");
@@ -157,6 +278,9 @@ Suite *suite_core(void)
     tcase_add_test(tc, arena_reset_reuses_zeroed_memory);
     tcase_add_test(tc, arena_huge_chunks_are_zeroed_and_freed);
     tcase_add_test(tc, buf_respects_limit);
+    tcase_add_test(tc, buf_spills_to_sink_in_order);
+    tcase_add_test(tc, buf_spill_limit_and_sink_errors);
+    tcase_add_test(tc, atomic_file_commit_and_abort);
     tcase_add_test(tc, diag_formats_with_caret);
     tcase_add_test(tc, utf8_validation);
     tcase_add_test(tc, map_grows_and_finds);

@@ -665,6 +665,48 @@ START_TEST(template_folder_errors)
 }
 END_TEST
 
+
+/* A run that fails after a streamed format (threats.json goes to a
+ * temporary file as it is written) leaves nothing: no temporary file, no
+ * output, and not even the folders it created. A folder that existed stays. */
+START_TEST(failed_run_leaves_nothing)
+{
+    char *tdir = tu_tmpdir(), *base = tu_tmpdir();
+    S_write(tdir, "report.html", "<p>{{#system}}</p>\n");
+    char out[1200];
+    snprintf(out, sizeof out, "%s/new/deeper", base);
+    const char *args[] = {"report", "models/serverless-webapp.yaml", "-o", out, "-f", "json,sarif,html",
+                          "--template", tdir, NULL};
+    tu_result r = tu_run(args);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "unclosed section 'system'"), "%s", r.err);
+    tu_result_free(&r);
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", base);
+    ck_assert_msg(system(cmd) == 0, "the failed run left files in %s", base);
+    /* into an existing folder: it stays, empty */
+    const char *args2[] = {"report", "models/serverless-webapp.yaml", "-o", base, "-f", "json,html",
+                           "--template", tdir, NULL};
+    r = tu_run(args2);
+    ck_assert_int_eq(r.status, 2);
+    tu_result_free(&r);
+    struct stat st;
+    ck_assert(stat(base, &st) == 0);
+    ck_assert_msg(system(cmd) == 0, "the failed run left files in %s", base);
+    /* the same run with a good template writes both */
+    S_write(tdir, "report.html", "<p>{{#system}}{{name}}{{/system}}</p>\n");
+    r = tu_run(args2);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    snprintf(cmd, sizeof cmd, "test \"$(ls -A '%s' | tr '\\n' ' ')\" = 'report.html threats.json '", base);
+    ck_assert_msg(system(cmd) == 0, "unexpected files in %s", base);
+    tu_rmtree(tdir);
+    tu_rmtree(base);
+    free(tdir);
+    free(base);
+}
+END_TEST
+
 /* ------------------------------------------------------------- Chromium */
 
 /* The ids the probe reported for one scenario ("NAME id id ..."). */
@@ -814,6 +856,7 @@ Suite *suite_report(void)
     tcase_add_test(tc, same_bytes_twice);
     tcase_add_test(tc, custom_template_folder);
     tcase_add_test(tc, template_folder_errors);
+    tcase_add_test(tc, failed_run_leaves_nothing);
     tcase_add_test(tc, browser_filters);
     suite_add_tcase(s, tc);
     return s;
