@@ -3,22 +3,69 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "stridec/threatdragon.h"
 
 static const char S_help[] =
     "usage: stridec export --to yaml|json|xml|threatdragon MODEL [-o FILE]\n"
+    "                      [--rules FILE] [--share DIR] [--allow-path DIR] [--advisories DIR]\n"
     "\n"
     "Writes the model in another syntax (to stdout, or FILE). Exporting and reloading\n"
-    "gives the same model.\n";
+    "gives the same model.\n"
+    "\n"
+    "--to threatdragon analyses the model and writes an OWASP Threat Dragon 2.x model:\n"
+    "one STRIDE diagram with every element, boundary and flow, and stridec's threats\n"
+    "on them. The engine options are those of check and report.\n";
+
+/* export --to threatdragon: the analysis as a Threat Dragon model. */
+static int S_threatdragon(const cli_engine_opts *eo, const char *model, const char *out)
+{
+    cli_run run;
+    if (cli_analyze(eo, model, &run) != CLI_OK) {
+        cli_run_free(&run);
+        return CLI_INVALID;
+    }
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_render_opts ro;
+    memset(&ro, 0, sizeof ro);
+    int status = CLI_OK;
+    if (tm_render_threatdragon(run.analysis, &ro, &b, run.diags) != 0)
+        status = CLI_OUTPUT;
+    else
+        status = cli_write_output(out, &b, run.diags);
+    if (status != CLI_OK) {
+        /* only what cli_analyze has not printed yet */
+        tm_diags *rest = tm_diags_new();
+        for (size_t i = run.n_diags_after_analysis; i < tm_diags_count(run.diags); i++) {
+            const tm_diag *g = tm_diags_get(run.diags, i);
+            tm_diag_add(rest, g->severity, g->code, g->file, g->line, g->col, "%s", g->message);
+        }
+        cli_print_diags(rest);
+        tm_diags_free(rest);
+    }
+    tm_buf_free(&b);
+    cli_run_free(&run);
+    return status;
+}
 
 int cli_export(int argc, char **argv)
 {
     const char *to = NULL, *out = NULL, *model = NULL;
+    cli_engine_opts eo;
+    memset(&eo, 0, sizeof eo);
+    int engine_opts = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int r;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             fputs(S_help, stdout);
             return CLI_OK;
+        }
+        if ((r = cli_engine_option(argc, argv, &i, &eo)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            engine_opts = 1;
+            continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--to", NULL, &v)) != 0) {
             if (r < 0)
@@ -39,15 +86,17 @@ int cli_export(int argc, char **argv)
         model = argv[i];
     }
     if (!to)
-        return cli_usage("export", "--to is required (yaml, json or xml)");
-    if (strcmp(to, "threatdragon") == 0) {
-        cli_error("export: --to threatdragon is not yet available (only yaml, json and xml)");
-        return CLI_INVALID;
-    }
-    if (strcmp(to, "yaml") != 0 && strcmp(to, "json") != 0 && strcmp(to, "xml") != 0)
-        return cli_usage("export", "--to takes yaml, json or xml, not '%s'", to);
+        return cli_usage("export", "--to is required (yaml, json, xml or threatdragon)");
+    if (strcmp(to, "yaml") != 0 && strcmp(to, "json") != 0 && strcmp(to, "xml") != 0 &&
+        strcmp(to, "threatdragon") != 0)
+        return cli_usage("export", "--to takes yaml, json, xml or threatdragon, not '%s'", to);
     if (!model)
         return cli_usage("export", "no model given");
+    if (strcmp(to, "threatdragon") == 0)
+        return S_threatdragon(&eo, model, out);
+    if (engine_opts)
+        return cli_usage("export", "--rules, --share, --allow-path and --advisories go with "
+                                   "--to threatdragon only");
 
     tm_diags *d = tm_diags_new();
     tm_model *m = tm_model_load(model, NULL, d);
