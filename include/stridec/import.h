@@ -33,6 +33,11 @@ int tm_import_from_parse(const char *name);
  * when it cannot tell. */
 tm_import_from tm_import_detect(const tm_node *root, const char *file);
 
+/* Import an already-parsed source tree read from `file`. *from
+ * TM_IMPORT_AUTO detects, and *from is set to the kind imported. */
+tm_node *tm_import_tree(tm_arena *arena, const tm_node *root, const char *file,
+                        tm_import_from *from, tm_diags *d);
+
 /* Read `file` and import it. `from` TM_IMPORT_AUTO detects. */
 tm_node *tm_import_file(tm_arena *arena, const char *file, tm_import_from from,
                         const tm_read_limits *lim, tm_diags *d);

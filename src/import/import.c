@@ -56,23 +56,20 @@ tm_import_from tm_import_detect(const tm_node *root, const char *file)
     return TM_IMPORT_AUTO;
 }
 
-tm_node *tm_import_file(tm_arena *arena, const char *file, tm_import_from from,
-                        const tm_read_limits *lim, tm_diags *d)
+tm_node *tm_import_tree(tm_arena *arena, const tm_node *root, const char *file,
+                        tm_import_from *from, tm_diags *d)
 {
-    tm_node *root = tm_read_file_tree(arena, file, lim, d);
-    if (!root)
-        return NULL;
-    if (from == TM_IMPORT_AUTO) {
-        from = tm_import_detect(root, file);
-        if (from == TM_IMPORT_AUTO) {
-            tm_diag_add(d, TM_DIAG_ERROR, "import", file, root->line, root->col,
+    if (*from == TM_IMPORT_AUTO) {
+        *from = tm_import_detect(root, file);
+        if (*from == TM_IMPORT_AUTO) {
+            tm_diag_add(d, TM_DIAG_ERROR, "import", file, root ? root->line : 1, root ? root->col : 1,
                         "cannot tell what this file is (not a CloudFormation or SAM template, "
                         "serverless.yml, Terraform plan JSON or Threat Dragon model); "
                         "name it with --from");
             return NULL;
         }
     }
-    switch (from) {
+    switch (*from) {
     case TM_IMPORT_CLOUDFORMATION: return tm_import_cloudformation(arena, root, file, 0, d);
     case TM_IMPORT_SAM: return tm_import_cloudformation(arena, root, file, 1, d);
     case TM_IMPORT_SERVERLESS: return tm_import_serverless(arena, root, file, d);
@@ -81,4 +78,13 @@ tm_node *tm_import_file(tm_arena *arena, const char *file, tm_import_from from,
     case TM_IMPORT_AUTO: break;
     }
     return NULL;
+}
+
+tm_node *tm_import_file(tm_arena *arena, const char *file, tm_import_from from,
+                        const tm_read_limits *lim, tm_diags *d)
+{
+    tm_node *root = tm_read_file_tree(arena, file, lim, d);
+    if (!root)
+        return NULL;
+    return tm_import_tree(arena, root, file, &from, d);
 }
