@@ -57,6 +57,36 @@ static const char *S_security_severity(tm_severity s)
     }
 }
 
+/* A rule's own text for the rule list, where no element is at hand: its
+ * placeholders read as words ("{element.name}" -> "the element",
+ * "{identity.users}" -> "the identity's users"), not as template syntax. */
+static const char *S_generic(tm_arena *ar, const char *text)
+{
+    if (!text || !strchr(text, '{'))
+        return text;
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    for (const char *p = text; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        const char *dot = close ? memchr(p, '.', (size_t)(close - p)) : NULL;
+        if (!close || !dot || dot == p + 1) {
+            tm_buf_putc(&b, *p++);
+            continue;
+        }
+        tm_buf_puts(&b, p == text ? "The " : "the ");
+        tm_buf_put(&b, p + 1, (size_t)(dot - p - 1));
+        if ((size_t)(close - dot - 1) != 4 || strncmp(dot + 1, "name", 4) != 0) {
+            tm_buf_puts(&b, "'s ");
+            for (const char *q = dot + 1; q < close; q++)
+                tm_buf_putc(&b, *q == '.' || *q == '_' ? ' ' : *q);
+        }
+        p = close + 1;
+    }
+    const char *r = tm_arena_strdup(ar, b.data ? b.data : "");
+    tm_buf_free(&b);
+    return r;
+}
+
 static int S_rule_cmp(const void *a, const void *b)
 {
     const tm_rule *ra = *(const tm_rule *const *)a, *rb = *(const tm_rule *const *)b;
@@ -96,10 +126,11 @@ int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, 
         const tm_rule *r = used[k];
         tm_node *rn = S_map(ar);
         S_str(ar, rn, "id", r->id);
-        tm_node_map_put(ar, rn, "shortDescription", 0, 0, S_text(ar, r->id));
+        tm_node_map_put(ar, rn, "shortDescription", 0, 0, S_text(ar, S_generic(ar, r->title)));
         if (r->description)
-            tm_node_map_put(ar, rn, "fullDescription", 0, 0, S_text(ar, r->description));
-        tm_node_map_put(ar, rn, "help", 0, 0, S_text(ar, r->mitigation));
+            tm_node_map_put(ar, rn, "fullDescription", 0, 0,
+                            S_text(ar, S_generic(ar, r->description)));
+        tm_node_map_put(ar, rn, "help", 0, 0, S_text(ar, S_generic(ar, r->mitigation)));
         tm_node *props = S_map(ar), *tags = S_list(ar);
         tm_node_list_push(ar, tags, tm_node_string(ar, "security"));
         tm_node_list_push(ar, tags, tm_node_string(ar, "threat-model"));
@@ -122,66 +153,87 @@ int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, 
     tm_node_map_put(ar, tool, "driver", 0, 0, driver);
     tm_node_map_put(ar, run, "tool", 0, 0, tool);
 
-    tm_node *results = S_list(ar);
-    for (size_t i = 0; i < a->n_threats; i++) {
-        const tm_threat *t = a->threats[i];
-        tm_node *res = S_map(ar);
-        S_str(ar, res, "ruleId", t->rule->id);
-        size_t idx = 0;
-        while (idx < n_used && used[idx] != t->rule)
-            idx++;
-        tm_node_map_put(ar, res, "ruleIndex", 0, 0, tm_node_int(ar, (long long)idx));
-        S_str(ar, res, "level", S_level(t->severity));
-        tm_node_map_put(ar, res, "message", 0, 0,
-                        S_text(ar, tm_arena_printf(ar, "%s: %s", t->id, t->title)));
-        tm_node *locs = S_list(ar), *loc = S_map(ar), *phys = S_map(ar), *art = S_map(ar);
-        S_str(ar, art, "uri", t->loc.file ? t->loc.file : m->source);
-        tm_node_map_put(ar, phys, "artifactLocation", 0, 0, art);
-        if (t->loc.line) {
-            tm_node *region = S_map(ar);
-            tm_node_map_put(ar, region, "startLine", 0, 0, tm_node_int(ar, t->loc.line));
-            if (t->loc.col)
-                tm_node_map_put(ar, region, "startColumn", 0, 0, tm_node_int(ar, t->loc.col));
-            tm_node_map_put(ar, phys, "region", 0, 0, region);
-        }
-        tm_node_map_put(ar, loc, "physicalLocation", 0, 0, phys);
-        tm_node *logical = S_list(ar), *lg = S_map(ar);
-        S_str(ar, lg, "name", t->target_id);
-        S_str(ar, lg, "kind", tm_target_type_name(t->target_type));
-        tm_node_list_push(ar, logical, lg);
-        tm_node_map_put(ar, loc, "logicalLocations", 0, 0, logical);
-        tm_node_list_push(ar, locs, loc);
-        tm_node_map_put(ar, res, "locations", 0, 0, locs);
-        tm_node *fp = S_map(ar);
-        S_str(ar, fp, "stridecThreatId/v1", t->id);
-        tm_node_map_put(ar, res, "partialFingerprints", 0, 0, fp);
-        if (!tm_status_is_open(t->status)) {
-            tm_node *sups = S_list(ar), *sup = S_map(ar);
-            S_str(ar, sup, "kind", "external");
-            S_str(ar, sup, "status", "accepted");
-            S_str(ar, sup, "justification",
-                  tm_arena_printf(ar, "%s%s%s", tm_status_name(t->status),
-                                  t->decision && t->decision->justification ? ": " : "",
-                                  t->decision && t->decision->justification ? t->decision->justification
-                                                                            : ""));
-            tm_node_list_push(ar, sups, sup);
-            tm_node_map_put(ar, res, "suppressions", 0, 0, sups);
-        }
-        tm_node *props = S_map(ar);
-        S_str(ar, props, "severity", tm_severity_name(t->severity));
-        S_str(ar, props, "status", tm_status_name(t->status));
-        S_str(ar, props, "mitigation", t->mitigation);
-        tm_node_map_put(ar, res, "properties", 0, 0, props);
-        tm_node_list_push(ar, results, res);
-    }
-    tm_node_map_put(ar, run, "results", 0, 0, results);
     tm_node_list_push(ar, runs, run);
     tm_node_map_put(ar, root, "runs", 0, 0, runs);
 
-    int rc = tm_write_json(root, out, 1);
-    if (rc == 0)
-        rc = tm_buf_putc(out, '\n');
-    if (rc != 0 || out->failed) {
+    /* The results are most of the file (one per threat): each is built in a
+     * scratch arena and written at once, in exactly the bytes tm_write_json
+     * gives for the whole document. */
+    tm_buf_puts(out, "{\n");
+    for (size_t k = 0; k < 2; k++) {
+        tm_buf_puts(out, "  ");
+        tm_json_escape(out, root->pairs[k].key);
+        tm_buf_puts(out, ": ");
+        tm_write_json_at(root->pairs[k].value, out, 2);
+        tm_buf_puts(out, ",\n");
+    }
+    tm_buf_puts(out, "  \"runs\": [\n    {\n      \"tool\": ");
+    tm_write_json_at(tool, out, 6);
+    tm_buf_puts(out, ",\n      \"results\": ");
+    if (a->n_threats == 0)
+        tm_buf_puts(out, "[]");
+    else
+        tm_buf_puts(out, "[\n");
+    tm_arena *scratch = tm_arena_new();
+    for (size_t i = 0; i < a->n_threats; i++) {
+        const tm_threat *t = a->threats[i];
+        tm_arena *ar2 = scratch;
+        tm_node *res = S_map(ar2);
+        S_str(ar2, res, "ruleId", t->rule->id);
+        size_t idx = 0;
+        while (idx < n_used && used[idx] != t->rule)
+            idx++;
+        tm_node_map_put(ar2, res, "ruleIndex", 0, 0, tm_node_int(ar2, (long long)idx));
+        S_str(ar2, res, "level", S_level(t->severity));
+        tm_node_map_put(ar2, res, "message", 0, 0,
+                        S_text(ar2, tm_arena_printf(ar2, "%s: %s", t->id, t->title)));
+        tm_node *locs = S_list(ar2), *loc = S_map(ar2), *phys = S_map(ar2), *art = S_map(ar2);
+        S_str(ar2, art, "uri", t->loc.file ? t->loc.file : m->source);
+        tm_node_map_put(ar2, phys, "artifactLocation", 0, 0, art);
+        if (t->loc.line) {
+            tm_node *region = S_map(ar2);
+            tm_node_map_put(ar2, region, "startLine", 0, 0, tm_node_int(ar2, t->loc.line));
+            if (t->loc.col)
+                tm_node_map_put(ar2, region, "startColumn", 0, 0, tm_node_int(ar2, t->loc.col));
+            tm_node_map_put(ar2, phys, "region", 0, 0, region);
+        }
+        tm_node_map_put(ar2, loc, "physicalLocation", 0, 0, phys);
+        tm_node *logical = S_list(ar2), *lg = S_map(ar2);
+        S_str(ar2, lg, "name", t->target_id);
+        S_str(ar2, lg, "kind", tm_target_type_name(t->target_type));
+        tm_node_list_push(ar2, logical, lg);
+        tm_node_map_put(ar2, loc, "logicalLocations", 0, 0, logical);
+        tm_node_list_push(ar2, locs, loc);
+        tm_node_map_put(ar2, res, "locations", 0, 0, locs);
+        tm_node *fp = S_map(ar2);
+        S_str(ar2, fp, "stridecThreatId/v1", t->id);
+        tm_node_map_put(ar2, res, "partialFingerprints", 0, 0, fp);
+        if (!tm_status_is_open(t->status)) {
+            tm_node *sups = S_list(ar2), *sup = S_map(ar2);
+            S_str(ar2, sup, "kind", "external");
+            S_str(ar2, sup, "status", "accepted");
+            S_str(ar2, sup, "justification",
+                  tm_arena_printf(ar2, "%s%s%s", tm_status_name(t->status),
+                                  t->decision && t->decision->justification ? ": " : "",
+                                  t->decision && t->decision->justification ? t->decision->justification
+                                                                            : ""));
+            tm_node_list_push(ar2, sups, sup);
+            tm_node_map_put(ar2, res, "suppressions", 0, 0, sups);
+        }
+        tm_node *props = S_map(ar2);
+        S_str(ar2, props, "severity", tm_severity_name(t->severity));
+        S_str(ar2, props, "status", tm_status_name(t->status));
+        S_str(ar2, props, "mitigation", t->mitigation);
+        tm_node_map_put(ar2, res, "properties", 0, 0, props);
+        tm_buf_puts(out, "        ");
+        tm_write_json_at(res, out, 8);
+        tm_buf_puts(out, i + 1 < a->n_threats ? ",\n" : "\n      ]");
+        tm_arena_reset(scratch);
+    }
+    tm_arena_free(scratch);
+    tm_buf_puts(out, "\n    }\n  ]\n}\n");
+    int rc = 0;
+    if (out->failed) {
         tm_diag_add(d, TM_DIAG_ERROR, "output", NULL, 0, 0, "threats.sarif is larger than the output limit");
         rc = -1;
     }

@@ -707,6 +707,80 @@ START_TEST(failed_run_leaves_nothing)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- SARIF */
+
+static const char *S_jstr(const tm_node *map, const char *key)
+{
+    const tm_node *v = map ? tm_node_get(map, key) : NULL;
+    return v && v->kind == TM_NODE_SCALAR ? v->text : NULL;
+}
+
+/* threats.sarif has one result per threat, in threats.json's order, each
+ * pointing at its rule; reviewed threats are suppressed; rule texts read as
+ * words, not as template placeholders. */
+START_TEST(sarif_results_match_threats)
+{
+    char *out = tu_tmpdir();
+    const char *args[] = {"report", "models/serverless-webapp.yaml", "-o", out, "-f", "json,sarif", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    char path[1200];
+    size_t jl, sl;
+    snprintf(path, sizeof path, "%s/threats.json", out);
+    char *jt = tu_slurp(path, &jl);
+    snprintf(path, sizeof path, "%s/threats.sarif", out);
+    char *st = tu_slurp(path, &sl);
+    ck_assert_ptr_nonnull(jt);
+    ck_assert_ptr_nonnull(st);
+    tm_arena *ar = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    tm_node *j = tm_read_json(ar, "threats.json", jt, jl, NULL, d);
+    tm_node *sr = tm_read_json(ar, "threats.sarif", st, sl, NULL, d);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_ptr_nonnull(sr);
+    ck_assert_str_eq(S_jstr(sr, "version"), "2.1.0");
+    const tm_node *run = tm_node_get(sr, "runs")->items[0];
+    const tm_node *rules = tm_node_get(tm_node_get(tm_node_get(run, "tool"), "driver"), "rules");
+    const tm_node *results = tm_node_get(run, "results");
+    const tm_node *threats = tm_node_get(j, "threats");
+    ck_assert_uint_gt(threats->n, 100);
+    ck_assert_uint_eq(results->n, threats->n);
+    size_t suppressed = 0, reviewed = 0;
+    for (size_t i = 0; i < results->n; i++) {
+        const tm_node *res = results->items[i], *th = threats->items[i];
+        ck_assert_str_eq(S_jstr(res, "ruleId"), S_jstr(th, "rule"));
+        ck_assert_str_eq(S_jstr(tm_node_get(res, "partialFingerprints"), "stridecThreatId/v1"),
+                         S_jstr(th, "id"));
+        long long idx = tm_node_get(res, "ruleIndex")->ival;
+        ck_assert(idx >= 0 && (size_t)idx < rules->n);
+        ck_assert_str_eq(S_jstr(rules->items[idx], "id"), S_jstr(res, "ruleId"));
+        const char *status = S_jstr(th, "status");
+        ck_assert_str_eq(S_jstr(tm_node_get(res, "properties"), "status"), status);
+        reviewed += strcmp(status, "open") != 0 && strcmp(status, "in-progress") != 0;
+        suppressed += tm_node_get(res, "suppressions") != NULL;
+    }
+    ck_assert_uint_gt(reviewed, 0);
+    ck_assert_uint_eq(suppressed, reviewed);
+    for (size_t k = 0; k < rules->n; k++) {
+        const char *keys[] = {"shortDescription", "fullDescription", "help"};
+        for (size_t q = 0; q < 3; q++) {
+            const char *text = S_jstr(tm_node_get(rules->items[k], keys[q]), "text");
+            if (text)
+                ck_assert_msg(!strchr(text, '{'), "%s of %s: %s", keys[q],
+                              S_jstr(rules->items[k], "id"), text);
+        }
+    }
+    tm_diags_free(d);
+    tm_arena_free(ar);
+    free(jt);
+    free(st);
+    tu_rmtree(out);
+    free(out);
+}
+END_TEST
+
 /* ------------------------------------------------------------- Chromium */
 
 /* The ids the probe reported for one scenario ("NAME id id ..."). */
@@ -857,6 +931,7 @@ Suite *suite_report(void)
     tcase_add_test(tc, custom_template_folder);
     tcase_add_test(tc, template_folder_errors);
     tcase_add_test(tc, failed_run_leaves_nothing);
+    tcase_add_test(tc, sarif_results_match_threats);
     tcase_add_test(tc, browser_filters);
     suite_add_tcase(s, tc);
     return s;
