@@ -1,0 +1,371 @@
+/*
+ * The serverless.yml importer (src/import/serverless.c).
+ *
+ *   - golden: every tests/import/serverless/X.serverless.yml (the three public
+ *     examples and one hand-written fixture per part of the mapping) imports,
+ *     builds and exports to exactly X.model.yaml, twice the same;
+ *   - the imported models load in `stridec check` (exit 0 or 1, never 2) and
+ *     the threats the sources call for are there;
+ *   - bad inputs: every tests/import/serverless/bad/X.yml fails with exactly
+ *     bad/X.yml.expected (the formatted diagnostics) and no model;
+ *   - the fuzz corpus (tests/fuzz/corpus/import_sls/) and deterministic
+ *     mutations of it hold the fuzz target's properties.
+ * STRIDEC_UPDATE_GOLDEN=1 rewrites the golden files instead of comparing.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../fuzz/fuzz_import_sls_check.h"
+#include "stridec/import.h"
+#include "stridec/model.h"
+#include "testutil.h"
+
+#define S_DIR "tests/import/serverless"
+
+static int S_ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Import `rel` (relative to the source tree, which is the current folder in
+ * the suite) and export the built model as YAML; malloc'd, or NULL with the
+ * formatted diagnostics in *diags (malloc'd). */
+static char *S_import(const char *rel, char **diags)
+{
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    char *yaml = NULL;
+    tm_node *tree = tm_import_file(a, rel, TM_IMPORT_SERVERLESS, NULL, d);
+    if (tree) {
+        tm_model *m = tm_model_build(tree, rel, NULL, d);
+        if (m) {
+            tm_buf b;
+            tm_buf_init(&b, 0);
+            if (tm_model_export(m, "yaml", &b, d) == 0)
+                yaml = tm_buf_detach(&b);
+            tm_buf_free(&b);
+            tm_model_free(m);
+        }
+    }
+    tm_buf o;
+    tm_buf_init(&o, 0);
+    tm_diags_format(d, &o);
+    *diags = tm_buf_detach(&o);
+    tm_buf_free(&o);
+    tm_diags_free(d);
+    tm_arena_free(a);
+    return yaml;
+}
+
+static void S_write(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Names (without folder) of the files in S_DIR/sub ending in suffix, sorted. */
+static size_t S_list(const char *sub, const char *suffix, char ***out)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "%s%s%s", S_DIR, sub[0] ? "/" : "", sub);
+    DIR *dir = opendir(rel);
+    ck_assert_msg(dir != NULL, "no folder %s", rel);
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (e->d_name[0] == '.' || !S_ends_with(e->d_name, suffix))
+            continue;
+        names = realloc(names, (n + 1) * sizeof *names);
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(dir);
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+            char *t = names[k];
+            names[k] = names[k - 1];
+            names[k - 1] = t;
+        }
+    *out = names;
+    return n;
+}
+
+static void S_free_list(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* ------------------------------------------------------------- golden */
+
+START_TEST(golden_models)
+{
+    char **names;
+    size_t n = S_list("", ".serverless.yml", &names);
+    ck_assert_uint_ge(n, 7);
+    int update = getenv("STRIDEC_UPDATE_GOLDEN") != NULL;
+    for (size_t i = 0; i < n; i++) {
+        char src[512], golden[512];
+        snprintf(src, sizeof src, "%s/%s", S_DIR, names[i]);
+        snprintf(golden, sizeof golden, "%s/%.*s.model.yaml", S_DIR,
+                 (int)(strlen(names[i]) - strlen(".serverless.yml")), names[i]);
+        char *diags = NULL;
+        char *yaml = S_import(src, &diags);
+        ck_assert_msg(yaml != NULL, "%s does not import:\n%s", src, diags);
+        ck_assert_msg(diags[0] == 0, "%s: unexpected diagnostics:\n%s", src, diags);
+        char *diags2 = NULL;
+        char *again = S_import(src, &diags2);
+        ck_assert_msg(again && strcmp(yaml, again) == 0, "%s: two imports differ", src);
+        if (update) {
+            S_write(golden, yaml);
+        } else {
+            char *want = tu_slurp(golden, NULL);
+            ck_assert_msg(want != NULL, "no golden file %s", golden);
+            ck_assert_msg(strcmp(want, yaml) == 0, "%s differs from %s; got:\n%s", src, golden, yaml);
+            free(want);
+        }
+        free(yaml);
+        free(again);
+        free(diags);
+        free(diags2);
+    }
+    S_free_list(names, n);
+}
+END_TEST
+
+/* Detection picks the serverless importer without --from. */
+START_TEST(detected)
+{
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    tm_node *t = tm_import_file(a, S_DIR "/sls-aws-node-signed-uploads.serverless.yml", TM_IMPORT_AUTO,
+                                NULL, d);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(tm_node_get(tm_node_get(t, "system"), "name")->text, "aws-node-signed-uploads");
+    tm_diags_free(d);
+    tm_arena_free(a);
+}
+END_TEST
+
+/* ------------------------------------------------------------ threats */
+
+/* `stridec check` on the golden model: exit 0 or 1, and each wanted threat
+ * id appears on stdout. */
+static void S_check_has(const char *model, const char *const *want)
+{
+    const char *args[] = {"check", model, NULL};
+    tu_result r = tu_run(args);
+    ck_assert_msg(r.status == 0 || r.status == 1, "check %s exited %d:\n%s", model, r.status, r.err);
+    for (const char *const *w = want; *w; w++)
+        ck_assert_msg(strstr(r.out, *w) != NULL, "check %s: no %s in:\n%s", model, *w, r.out);
+    tu_result_free(&r);
+}
+
+START_TEST(threats_ses_sample)
+{
+    /* Mail from anyone lands in the bucket (SES) and the bucket's event
+     * invokes postprocess: S3 event injection on that trigger, an
+     * unauthenticated internet crossing into SES, and the shared s3:* role. */
+    static const char *const want[] = {
+        "EVENT-INJECTION-S3@sesreceiveemailbody--postprocess",
+        "SES-NO-TLS@ses",
+        "IAM-ACTION-STAR@lambda-execution-role",
+        "IAM-RESOURCE-STAR@lambda-execution-role",
+        NULL};
+    S_check_has(S_DIR "/sls-aws-node-ses-receive-email-body.model.yaml", want);
+}
+END_TEST
+
+START_TEST(threats_signed_uploads)
+{
+    static const char *const want[] = {"APIGW-METHOD-NOAUTH@api", "EVENT-INJECTION-HTTP@api--upsert-objects",
+                                       "CORS-ANY@api", "IAM-ACTION-STAR@lambda-execution-role", NULL};
+    S_check_has(S_DIR "/sls-aws-node-signed-uploads.model.yaml", want);
+}
+END_TEST
+
+START_TEST(threats_sqs_sample)
+{
+    /* One role for sender and receiver: the engine flags the shared role. */
+    static const char *const want[] = {"IAM-SHARED-ROLE@lambda-execution-role",
+                                       "EVENT-INJECTION-SQS@receiver-queue--receiver",
+                                       "SQS-NO-DLQ@receiver-queue", NULL};
+    S_check_has(S_DIR "/sls-aws-node-typescript-sqs-standard.model.yaml", want);
+}
+END_TEST
+
+START_TEST(threats_fixtures)
+{
+    static const char *const apis[] = {"APIGW-STAGE-DATA-LEAK@api", "APIGW-RESPOLICY-OPEN@api", NULL};
+    S_check_has(S_DIR "/apis.model.yaml", apis);
+    static const char *const fns[] = {"LAMBDA-OLD-RUNTIME@api", "LAMBDA-URL-NOAUTH@image", NULL};
+    S_check_has(S_DIR "/functions.model.yaml", fns);
+    static const char *const events[] = {"EVENT-INJECTION-SNS@alerts--consume",
+                                         "EVENT-INJECTION-EVENTBRIDGE@orders-bus--consume", NULL};
+    S_check_has(S_DIR "/events.model.yaml", events);
+}
+END_TEST
+
+/* --------------------------------------------------------------- bad */
+
+START_TEST(bad_inputs)
+{
+    char **names;
+    size_t n = S_list("bad", ".yml", &names);
+    ck_assert_uint_ge(n, 15);
+    int update = getenv("STRIDEC_UPDATE_GOLDEN") != NULL;
+    for (size_t i = 0; i < n; i++) {
+        char src[512], exp[600];
+        snprintf(src, sizeof src, "%s/bad/%s", S_DIR, names[i]);
+        snprintf(exp, sizeof exp, "%s.expected", src);
+        char *diags = NULL;
+        char *yaml = S_import(src, &diags);
+        ck_assert_msg(yaml == NULL, "%s imported", src);
+        if (update) {
+            S_write(exp, diags);
+        } else {
+            char *want = tu_slurp(exp, NULL);
+            ck_assert_msg(want != NULL, "no %s", exp);
+            ck_assert_msg(strcmp(want, diags) == 0, "%s: expected\n%s\ngot\n%s", src, want, diags);
+            free(want);
+        }
+        free(diags);
+    }
+    S_free_list(names, n);
+}
+END_TEST
+
+/* Variables: a few exact resolutions, straight through the importer. */
+static char *S_import_text(const char *text, char **diags)
+{
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    char *yaml = NULL;
+    tm_node *root = tm_read_text_tree(a, "t.yml", TM_SYNTAX_YAML, text, strlen(text), NULL, d);
+    tm_node *tree = root ? tm_import_serverless(a, root, "t.yml", d) : NULL;
+    tm_model *m = tree ? tm_model_build(tree, "t.yml", NULL, d) : NULL;
+    if (m) {
+        tm_buf b;
+        tm_buf_init(&b, 0);
+        tm_model_export(m, "yaml", &b, d);
+        yaml = tm_buf_detach(&b);
+        tm_buf_free(&b);
+        tm_model_free(m);
+    }
+    tm_buf o;
+    tm_buf_init(&o, 0);
+    tm_diags_format(d, &o);
+    *diags = tm_buf_detach(&o);
+    tm_buf_free(&o);
+    tm_diags_free(d);
+    tm_arena_free(a);
+    return yaml;
+}
+
+START_TEST(variables)
+{
+    char *diags;
+    char *y = S_import_text("service: v\n"
+                            "custom: {n: 7, word: \"x${self:custom.n}\"}\n"
+                            "provider: {name: aws, stage: '${opt:stage, \"qa\"}', region: '${env:R, \"ap-south-1\"}'}\n"
+                            "functions:\n"
+                            "  f:\n"
+                            "    handler: h\n"
+                            "    name: ${sls:stage}-${self:custom.word}-${aws:region}-${ssm:/p}\n"
+                            "    timeout: ${self:custom.n}\n"
+                            "    events: [{schedule: 'rate(${self:custom.n} minutes)'}]\n",
+                            &diags);
+    ck_assert_msg(y != NULL, "%s", diags);
+    ck_assert_msg(strstr(y, "name: \"qa-x7-ap-south-1-${ssm:/p}\"\n") != NULL, "%s", y);
+    ck_assert_msg(strstr(y, "timeout: 7\n") != NULL, "%s", y);
+    ck_assert_msg(strstr(y, "name: rate(7 minutes)\n") != NULL, "%s", y);
+    ck_assert_msg(strstr(y, "AWS account (ap-south-1)") != NULL, "%s", y);
+    free(y);
+    free(diags);
+}
+END_TEST
+
+/* -------------------------------------------------------------- fuzz */
+
+static uint32_t S_rand(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+START_TEST(fuzz_corpus)
+{
+    const char *dir = "tests/fuzz/corpus/import_sls";
+    DIR *dp = opendir(dir);
+    ck_assert_msg(dp != NULL, "no corpus folder %s", dir);
+    struct dirent *de;
+    size_t files = 0;
+    uint32_t seed = 2463534242u;
+    int rounds = tu_skip_slow() ? 20 : 150;
+    while ((de = readdir(dp)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        size_t len = 0;
+        char *data = tu_slurp(path, &len);
+        if (!data)
+            continue;
+        files++;
+        const char *why = fuzz_import_sls_one((const uint8_t *)data, len);
+        ck_assert_msg(why == NULL, "%s: %s", de->d_name, why);
+        uint8_t *buf = malloc(len + 64);
+        for (int round = 0; round < rounds; round++) {
+            memcpy(buf, data, len);
+            size_t n = len;
+            int edits = 1 + (int)(S_rand(&seed) % 6);
+            for (int e = 0; e < edits; e++) {
+                uint32_t r = S_rand(&seed);
+                if (n && r % 3 == 0)
+                    buf[r % n] = (uint8_t)" \n:-{}[]$'\"aZ0,."[S_rand(&seed) % 17];
+                else if (r % 3 == 1 && n < len + 63) {
+                    size_t at = n ? r % (n + 1) : 0;
+                    memmove(buf + at + 1, buf + at, n - at);
+                    buf[at] = (uint8_t)"\n ${}:-[]'\"sx"[S_rand(&seed) % 13];
+                    n++;
+                } else if (n) {
+                    n = r % n;
+                }
+            }
+            why = fuzz_import_sls_one(buf, n);
+            ck_assert_msg(why == NULL, "%s (mutation %d): %s", de->d_name, round, why);
+        }
+        free(buf);
+        free(data);
+    }
+    closedir(dp);
+    ck_assert_uint_ge(files, 8);
+}
+END_TEST
+
+Suite *suite_import_sls(void)
+{
+    Suite *s = suite_create("import_sls");
+    TCase *tc = tcase_create("import");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, golden_models);
+    tcase_add_test(tc, detected);
+    tcase_add_test(tc, bad_inputs);
+    tcase_add_test(tc, variables);
+    tcase_add_test(tc, threats_ses_sample);
+    tcase_add_test(tc, threats_signed_uploads);
+    tcase_add_test(tc, threats_sqs_sample);
+    tcase_add_test(tc, threats_fixtures);
+    tcase_add_test(tc, fuzz_corpus);
+    suite_add_tcase(s, tc);
+    return s;
+}
