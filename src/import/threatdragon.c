@@ -76,6 +76,7 @@ struct S_cell {
     const char **curves; /* flows: names of the curves crossed */
     size_t n_curves;
     int dropped; /* flows left out (warned) */
+    int v1;      /* a Threat Dragon 1.x cell: its facts sit on the cell, not in data */
     const char *id;
 };
 
@@ -136,6 +137,12 @@ static const char *S_cell_label(S_ctx *c, const S_cell *cell)
     if (cell->name && cell->name[0])
         return tm_arena_printf(c->a, "'%s'", cell->name);
     return tm_arena_printf(c->a, "'%s'", cell->cell_id);
+}
+
+/* Where a cell keeps its facts, for messages. */
+static const char *S_where(const S_cell *cell)
+{
+    return cell->v1 ? "" : "data.";
 }
 
 /* ------------------------------------------------------- typed lookups */
@@ -505,6 +512,7 @@ static void S_read_cell(S_ctx *c, const tm_node *n, size_t diagram, size_t index
     cell->node = n;
     cell->diagram = diagram;
     cell->index = index;
+    cell->v1 = v1;
     const char *cid;
     if (S_get_string(c, n, "id", "cell ", &cid) != 0)
         return;
@@ -958,7 +966,8 @@ static const char *S_threats(S_ctx *c, const S_cell *cell)
     if (!list)
         return "";
     if (list->kind != TM_NODE_LIST) {
-        S_error(c, list, "threats is %s, expected an array of threats", S_json_kind(list));
+        S_error(c, list, "%sthreats is %s, expected an array of threats", S_where(cell),
+                S_json_kind(list));
         return NULL;
     }
     S_threat *t = tm_arena_array(c->a, list->n + 1, sizeof *t);
@@ -1105,7 +1114,7 @@ static const S_flag S_store_flags[] = {{"isALog", "is_log"},
 static int S_flags(S_ctx *c, const S_cell *cell, tm_node *props, const S_flag *flags, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        int v = S_get_bool(c, cell->props, flags[i].td, "");
+        int v = S_get_bool(c, cell->props, flags[i].td, S_where(cell));
         if (v < 0)
             return -1;
         if (v)
@@ -1119,10 +1128,10 @@ static tm_node *S_element(S_ctx *c, const S_cell *cell)
     static const char *const types[] = {"generic.external", "generic.process", "generic.store"};
     tm_node *m = S_map(c, cell->node);
     const char *description, *reason, *level;
-    int oos = S_get_bool(c, cell->props, "outOfScope", "");
-    if (S_get_string(c, cell->props, "description", "", &description) ||
-        S_get_string(c, cell->props, "reasonOutOfScope", "", &reason) ||
-        S_get_string(c, cell->props, "privilegeLevel", "", &level) || oos < 0)
+    int oos = S_get_bool(c, cell->props, "outOfScope", S_where(cell));
+    if (S_get_string(c, cell->props, "description", S_where(cell), &description) ||
+        S_get_string(c, cell->props, "reasonOutOfScope", S_where(cell), &reason) ||
+        S_get_string(c, cell->props, "privilegeLevel", S_where(cell), &level) || oos < 0)
         return NULL;
     const char *threats = S_threats(c, cell);
     if (!threats)
@@ -1156,13 +1165,13 @@ static tm_node *S_flow(S_ctx *c, const S_cell *cell)
 {
     tm_node *m = S_map(c, cell->node);
     const char *description, *reason, *protocol;
-    int oos = S_get_bool(c, cell->props, "outOfScope", "");
-    int enc = S_get_bool(c, cell->props, "isEncrypted", "");
-    int pub = S_get_bool(c, cell->props, "isPublicNetwork", "");
-    int bidi = S_get_bool(c, cell->props, "isBidirectional", "");
-    if (S_get_string(c, cell->props, "description", "", &description) ||
-        S_get_string(c, cell->props, "reasonOutOfScope", "", &reason) ||
-        S_get_string(c, cell->props, "protocol", "", &protocol) || oos < 0 || enc < 0 ||
+    int oos = S_get_bool(c, cell->props, "outOfScope", S_where(cell));
+    int enc = S_get_bool(c, cell->props, "isEncrypted", S_where(cell));
+    int pub = S_get_bool(c, cell->props, "isPublicNetwork", S_where(cell));
+    int bidi = S_get_bool(c, cell->props, "isBidirectional", S_where(cell));
+    if (S_get_string(c, cell->props, "description", S_where(cell), &description) ||
+        S_get_string(c, cell->props, "reasonOutOfScope", S_where(cell), &reason) ||
+        S_get_string(c, cell->props, "protocol", S_where(cell), &protocol) || oos < 0 || enc < 0 ||
         pub < 0 || bidi < 0)
         return NULL;
     const char *threats = S_threats(c, cell);
@@ -1204,7 +1213,7 @@ static tm_node *S_boundary(S_ctx *c, const S_cell *cell)
 {
     tm_node *m = S_map(c, cell->node);
     const char *description;
-    if (S_get_string(c, cell->props, "description", "", &description))
+    if (S_get_string(c, cell->props, "description", S_where(cell), &description))
         return NULL;
     const char *threats = S_threats(c, cell);
     if (!threats)
