@@ -2040,7 +2040,7 @@ static void S_permission(S_ctx *c, S_res *r)
                                         restricted ? "" : " (no source ARN or account)")
                       : tm_arena_printf(c->a, "Principal %s", principal);
     S_res *x = S_external(c, strcmp(principal, "*") == 0 ? "anyone" : principal, name,
-                          service ? "generic.external" : "generic.external", NULL,
+                          "generic.external", strcmp(principal, "*") == 0 ? "internet" : NULL,
                           "Granted lambda:InvokeFunction by a lambda permission");
     S_flow *f = S_flow_add(c, x, fn, "lambda:InvokeFunction", "aws-invoke", 1);
     if (f && strcmp(principal, "*") == 0)
@@ -2816,6 +2816,15 @@ static void S_import(S_ctx *c, const tm_node *root)
     if (sorted.n > 1)
         qsort(sorted.v, sorted.n, sizeof *sorted.v, S_cmp_res_addr);
     S_arr unmapped = {0};
+    /* The account: data.aws_caller_identity says it, else the first ARN. */
+    for (size_t i = 0; i < sorted.n && !c->account; i++) {
+        S_res *r = sorted.v[i];
+        const char *acct = r->data && strcmp(r->type, "aws_caller_identity") == 0
+                               ? S_str(r->values, "account_id")
+                               : NULL;
+        if (acct && strlen(acct) == 12 && strspn(acct, "0123456789") == 12)
+            c->account = acct;
+    }
     for (size_t i = 0; i < sorted.n; i++) {
         S_res *r = sorted.v[i];
         r->cfg = tm_map_get(c->cfg_res, tm_arena_printf(c->a, "%s|%s", r->modcfg, r->cfglocal));

@@ -67,6 +67,10 @@ POOL_ID = f"{REGION}_AbCdEf123"
 RULE_ARN = arn("events", "rule/acme-orders-nightly")
 AUDIT = "acme-orders-audit-logs"
 
+res("aws_caller_identity", "current", mode="data",
+    plan={"account_id": ACCT, "arn": f"arn:aws:sts::{ACCT}:assumed-role/deployer/terraform",
+          "id": ACCT, "user_id": "AROADEPLOYER:terraform"}, cfg={})
+
 # ------------------------------------------------------------ trust policy
 assume = [{"Sid": "", "Effect": "Allow", "Action": "sts:AssumeRole",
            "Principal": {"Service": "lambda.amazonaws.com"}}]
@@ -619,7 +623,7 @@ def modules(applied, select):
 
 def deferred(r):
     """A data source read at apply time: it depends on an unknown value."""
-    return r["mode"] == "data" and "json" not in r["plan"]
+    return r["mode"] == "data" and r["type"] == "aws_iam_policy_document" and "json" not in r["plan"]
 
 
 def after_unknown(r):
