@@ -76,12 +76,22 @@ static const char *S_join_key(tm_arena *a, const char *prefix, const char *key)
 
 /* Record how o and n differ under `path` (NULL at an item's top). Maps
  * are compared key by key (NEW's keys in order, then keys only OLD has),
- * lists of maps or lists item by item, everything else as a whole. At the
- * top, `id` is skipped: items are matched by it. */
+ * lists of maps or lists item by item (an added or removed item as a
+ * whole), everything else as a whole. At the top, `id` is skipped: items
+ * are matched by it. */
 static void S_compare(S_fieldlist *fl, const char *path, const tm_node *o, const tm_node *n)
 {
     if (tm_node_equal(o, n))
         return;
+    /* A map under a key present on one side only (props added or removed
+     * as a whole): one field per key, so each fact shows by name. */
+    const tm_node *only = !o ? n : !n ? o : NULL;
+    if (path && only && only->kind == TM_NODE_MAP && only->n && path[strlen(path) - 1] != ']') {
+        for (size_t i = 0; i < only->n; i++)
+            S_compare(fl, S_join_key(fl->arena, path, only->pairs[i].key),
+                      o ? only->pairs[i].value : NULL, n ? only->pairs[i].value : NULL);
+        return;
+    }
     if (o && n && o->kind == TM_NODE_MAP && n->kind == TM_NODE_MAP) {
         for (size_t i = 0; i < n->n; i++) {
             const char *key = n->pairs[i].key;
@@ -93,7 +103,7 @@ static void S_compare(S_fieldlist *fl, const char *path, const tm_node *o, const
             const char *key = o->pairs[i].key;
             if ((!path && strcmp(key, "id") == 0) || tm_node_get(n, key))
                 continue;
-            S_field(fl, S_join_key(fl->arena, path, key), o->pairs[i].value, NULL);
+            S_compare(fl, S_join_key(fl->arena, path, key), o->pairs[i].value, NULL);
         }
         return;
     }
