@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "load/model_impl.h"
 #include "stridec/import.h"
 
 #define S_CODE "threatdragon"
@@ -1096,6 +1097,73 @@ static const char *S_describe(S_ctx *c, const char *description, const char *ext
 
 /* ------------------------------------------------------------- building */
 
+/* Remove props[key] when there. */
+static void S_prop_remove(tm_node *props, const char *key)
+{
+    for (size_t i = 0; i < props->n; i++)
+        if (strcmp(props->pairs[i].key, key) == 0) {
+            memmove(props->pairs + i, props->pairs + i + 1, (props->n - i - 1) * sizeof *props->pairs);
+            props->n--;
+            return;
+        }
+}
+
+/* Set props[key] (replacing an earlier value). */
+static void S_prop_set(S_ctx *c, tm_node *props, const char *key, tm_node *value)
+{
+    for (size_t i = 0; i < props->n; i++)
+        if (strcmp(props->pairs[i].key, key) == 0) {
+            props->pairs[i].value = value;
+            return;
+        }
+    S_put(c, props, key, value);
+}
+
+/* The props a stridec export kept in data.stridecProps, without the keys
+ * that Threat Dragon's own fields decide (`own`, NULL-terminated): what the
+ * diagram says now wins over what stridec wrote. A new map in the arena. */
+static tm_node *S_kept_props(S_ctx *c, const S_cell *cell, const char *const *own)
+{
+    tm_node *props = S_map(c, cell->node);
+    const tm_node *kept = S_get(cell->props, "stridecProps");
+    if (!kept)
+        return props;
+    if (kept->kind != TM_NODE_MAP) {
+        S_warn(c, kept, "%sstridecProps is %s, expected an object; left out", S_where(cell),
+               S_json_kind(kept));
+        return props;
+    }
+    for (size_t i = 0; i < kept->n; i++) {
+        int theirs = 0;
+        for (const char *const *o = own; *o; o++)
+            theirs |= strcmp(*o, kept->pairs[i].key) == 0;
+        if (!theirs)
+            tm_node_map_put(c->a, props, kept->pairs[i].key, kept->pairs[i].line,
+                            kept->pairs[i].col, kept->pairs[i].value);
+    }
+    return props;
+}
+
+/* An element or boundary type a stridec export kept in data.stridecType:
+ * NULL when absent or not a type name (warned). */
+static const char *S_kept_type(S_ctx *c, const S_cell *cell)
+{
+    const tm_node *t = S_get(cell->props, "stridecType");
+    if (!t)
+        return NULL;
+    int ok = S_is_string(t) && t->len > 0 && t->len <= 64;
+    for (size_t i = 0; ok && i < t->len; i++) {
+        char ch = t->text[i];
+        ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+             ch == '.' || ch == '-' || ch == '_';
+    }
+    if (!ok) {
+        S_warn(c, t, "%sstridecType is not a type name; left out", S_where(cell));
+        return NULL;
+    }
+    return t->text;
+}
+
 /* Threat Dragon flags that become props when set. */
 typedef struct {
     const char *td, *prop;
@@ -1117,8 +1185,19 @@ static int S_flags(S_ctx *c, const S_cell *cell, tm_node *props, const S_flag *f
         int v = S_get_bool(c, cell->props, flags[i].td, S_where(cell));
         if (v < 0)
             return -1;
+        /* a store's encryption stated by stridec says more than "encrypted" */
+        const tm_node *enc = strcmp(flags[i].prop, "encrypted_at_rest") == 0
+                                 ? tm_node_get(props, "encryption")
+                                 : NULL;
+        if (enc && S_is_string(enc) && strcmp(enc->text, "none") != 0)
+            continue;
+        /* The diagram decides: set, or unset where stridec had said true. */
+        const tm_node *had = tm_node_get(props, flags[i].prop);
         if (v)
-            S_put_true(c, props, flags[i].prop, S_get(cell->props, flags[i].td));
+            S_prop_set(c, props, flags[i].prop,
+                       S_at(tm_node_bool(c->a, 1), S_get(cell->props, flags[i].td)));
+        else if (had && had->kind == TM_NODE_SCALAR && had->stype == TM_SCALAR_BOOL && had->bval)
+            S_prop_remove(props, flags[i].prop);
     }
     return 0;
 }
@@ -1139,14 +1218,22 @@ static tm_node *S_element(S_ctx *c, const S_cell *cell)
     S_put(c, m, "id", S_str(c, cell->id, cell->node));
     S_put_str(c, m, "name", cell->name, cell->node);
     S_put_str(c, m, "description", S_describe(c, description, threats), cell->node);
-    S_put(c, m, "type", S_str(c, types[cell->kind], cell->node));
+    /* The type stridec exported, else the generic one of the shape; `kind`
+     * only where the type would say another. */
+    static const char *const kinds[] = {"external", "process", "store"};
+    const char *type = S_kept_type(c, cell);
+    tm_kind k;
+    S_put(c, m, "type", S_str(c, type ? type : types[cell->kind], cell->node));
+    if (type && !(tm_builtin_type_kind(type, &k) && (int)k == (int)cell->kind))
+        S_put(c, m, "kind", S_str(c, kinds[cell->kind], cell->node));
     if (cell->box)
         S_put(c, m, "boundary", S_str(c, cell->box->id, cell->node));
     if (oos) {
         S_put_true(c, m, "out_of_scope", S_get(cell->props, "outOfScope"));
         S_put_str(c, m, "reason", reason, cell->node);
     }
-    tm_node *props = S_map(c, cell->node);
+    static const char *const own[] = {NULL};
+    tm_node *props = S_kept_props(c, cell, own);
     int r = cell->kind == S_ACTOR
                 ? S_flags(c, cell, props, S_actor_flags, sizeof S_actor_flags / sizeof(S_flag))
             : cell->kind == S_PROCESS
@@ -1155,10 +1242,52 @@ static tm_node *S_element(S_ctx *c, const S_cell *cell)
     if (r != 0)
         return NULL;
     if (cell->kind == S_PROCESS && level && level[0])
-        S_put(c, props, "privilege_level", S_str(c, level, S_get(cell->props, "privilegeLevel")));
+        S_prop_set(c, props, "privilege_level",
+                   S_str(c, level, S_get(cell->props, "privilegeLevel")));
+    else if (cell->kind == S_PROCESS)
+        S_prop_remove(props, "privilege_level");
     if (props->n)
         S_put(c, m, "props", props);
     return m;
+}
+
+/* What a stridec export kept of a flow in data.stridecFlow (the keys
+ * Threat Dragon has no field for): authenticated, authorization, trigger,
+ * port. Values of the wrong type or out of range are warned about and left
+ * out. -1 after an error. */
+static int S_kept_flow(S_ctx *c, const S_cell *cell, tm_node *m)
+{
+    const tm_node *kept = S_get(cell->props, "stridecFlow");
+    if (!kept)
+        return 0;
+    if (kept->kind != TM_NODE_MAP) {
+        S_warn(c, kept, "%sstridecFlow is %s, expected an object; left out", S_where(cell),
+               S_json_kind(kept));
+        return 0;
+    }
+    static const char *const bools[] = {"authenticated", "trigger"};
+    for (size_t i = 0; i < 2; i++) {
+        const tm_node *v = S_get(kept, bools[i]);
+        if (v && v->kind == TM_NODE_SCALAR && v->stype == TM_SCALAR_BOOL)
+            S_put(c, m, bools[i], S_at(tm_node_bool(c->a, v->bval), v));
+        else if (v)
+            S_warn(c, v, "stridecFlow.%s is %s, expected true or false; left out", bools[i],
+                   S_json_kind(v));
+    }
+    const tm_node *v = S_get(kept, "authorization");
+    if (v && S_is_string(v) &&
+        (strcmp(v->text, "none") == 0 || strcmp(v->text, "technical") == 0 ||
+         strcmp(v->text, "end-user") == 0))
+        S_put(c, m, "authorization", S_str(c, v->text, v));
+    else if (v)
+        S_warn(c, v, "stridecFlow.authorization is not none, technical or end-user; left out");
+    v = S_get(kept, "port");
+    if (v && v->kind == TM_NODE_SCALAR && v->stype == TM_SCALAR_INT && v->ival >= 1 &&
+        v->ival <= 65535)
+        S_put(c, m, "port", S_at(tm_node_int(c->a, v->ival), v));
+    else if (v)
+        S_warn(c, v, "stridecFlow.port is not a port number (1..65535); left out");
+    return 0;
 }
 
 static tm_node *S_flow(S_ctx *c, const S_cell *cell)
@@ -1191,7 +1320,11 @@ static tm_node *S_flow(S_ctx *c, const S_cell *cell)
         S_put(c, m, "encrypted", S_at(tm_node_bool(c->a, enc), encn));
     if (bidi)
         S_put_true(c, m, "bidirectional", S_get(cell->props, "isBidirectional"));
-    tm_node *props = S_map(c, cell->node);
+    if (S_kept_flow(c, cell, m) != 0)
+        return NULL;
+    static const char *const own[] = {"public_network", "out_of_scope", "out_of_scope_reason",
+                                      "trust_boundary_curves", NULL};
+    tm_node *props = S_kept_props(c, cell, own);
     if (pub)
         S_put_true(c, props, "public_network", S_get(cell->props, "isPublicNetwork"));
     if (oos) {
@@ -1220,6 +1353,7 @@ static tm_node *S_boundary(S_ctx *c, const S_cell *cell)
         return NULL;
     S_put(c, m, "id", S_str(c, cell->id, cell->node));
     S_put_str(c, m, "name", cell->name, cell->node);
+    S_put_str(c, m, "type", S_kept_type(c, cell), cell->node);
     if (cell->box)
         S_put(c, m, "parent", S_str(c, cell->box->id, cell->node));
     S_put_str(c, m, "description", S_describe(c, description, threats), cell->node);

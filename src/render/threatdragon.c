@@ -497,6 +497,10 @@ static tm_node *S_element_cell(S_ctx *c, const tm_element_info *ei)
         S_bool(c, data, "storesCredentials", S_prop_true(p, "stores_credentials"));
         S_bool(c, data, "storesInventory", S_prop_true(p, "stores_inventory"));
     }
+    /* What Threat Dragon has no field for, for `stridec import`. */
+    S_str(c, data, "stridecType", e->type);
+    if (e->props->n)
+        S_set(c, data, "stridecProps", (tm_node *)e->props);
     int open = S_threats(c, data, ei->threats, ei->n_threats);
     S_set(c, attrs, "text", text);
     if (e->kind == TM_KIND_STORE) {
@@ -564,6 +568,19 @@ static tm_node *S_flow_cell(S_ctx *c, const tm_flow_info *fi)
     S_bool(c, data, "isPublicNetwork", pub);
     S_str(c, data, "protocol", f->protocol);
     S_bool(c, data, "isTrustBoundary", 0);
+    tm_node *kept = S_obj(c);
+    if (f->authenticated != TM_TRI_UNKNOWN)
+        S_bool(c, kept, "authenticated", f->authenticated == TM_TRI_TRUE);
+    if (f->authorization != TM_AUTHZ_UNKNOWN)
+        S_str(c, kept, "authorization", tm_authz_name(f->authorization));
+    if (f->trigger_given)
+        S_bool(c, kept, "trigger", f->trigger);
+    if (f->port)
+        S_int(c, kept, "port", f->port);
+    if (kept->n)
+        S_set(c, data, "stridecFlow", kept);
+    if (f->props->n)
+        S_set(c, data, "stridecProps", (tm_node *)f->props);
     int open = S_threats(c, data, fi->threats, fi->n_threats);
     S_set(c, cell, "data", data);
 
@@ -605,6 +622,8 @@ static tm_node *S_box_cell(S_ctx *c, const tm_boundary_info *bi)
     S_str(c, data, "name", b->name);
     S_str(c, data, "description", b->description);
     S_bool(c, data, "isTrustBoundary", 1);
+    if (b->type)
+        S_str(c, data, "stridecType", b->type);
     S_threats(c, data, bi->threats, bi->n_threats);
     S_set(c, cell, "data", data);
     return cell;
@@ -624,10 +643,10 @@ int tm_render_threatdragon(const tm_analysis *a, const tm_render_opts *o, tm_buf
     S_layout(&c);
 
     tm_node *cells = S_arr(&c);
-    /* Boxes outermost first (drawn below what they hold), then elements, then flows. */
-    size_t *byd = S_depth_order(&c);
+    /* Boxes (their zIndex puts outer ones below inner ones), elements, flows,
+     * each in model order: importing the file again keeps the order. */
     for (size_t i = 0; i < m->n_boundaries; i++)
-        tm_node_list_push(c.a, cells, S_box_cell(&c, &a->boundaries[byd[i]]));
+        tm_node_list_push(c.a, cells, S_box_cell(&c, &a->boundaries[i]));
     for (size_t i = 0; i < m->n_elements; i++)
         tm_node_list_push(c.a, cells, S_element_cell(&c, &a->elements[i]));
     for (size_t i = 0; i < m->n_flows; i++)
