@@ -646,7 +646,9 @@ static const char *S_render(S_ctx *c, const tm_node *n, int *exact)
     tm_buf b;
     tm_buf_init(&b, 1u << 16);
     S_render_into(c, n, &b, &ex, 0);
-    const char *s = tm_arena_strdup(c->a, b.data ? b.data : "");
+    if (b.failed)
+        ex = 0; /* longer than any value we keep: a placeholder instead */
+    const char *s = tm_arena_strdup(c->a, b.failed ? "${value too long}" : b.data ? b.data : "");
     tm_buf_free(&b);
     if (exact)
         *exact = ex;
@@ -973,7 +975,7 @@ static S_el *S_users(S_ctx *c, S_pos p)
 {
     if (!c->users) {
         c->users = tm_arena_alloc(c->a, sizeof *c->users);
-        c->users->id = "users";
+        c->users->id = "internet-users";
         c->users->name = "Internet users";
         c->users->type = "user";
         c->users->boundary = "internet";
@@ -1013,6 +1015,7 @@ static S_el *S_outside(S_ctx *c, const tm_node *n, const char *type, S_pos p)
     S_el *el = S_synth(c, tm_arena_printf(c->a, "outside\n%s\n%s", type, name), name, name, type, p);
     el->out_of_scope = 1;
     el->reason = reason;
+    el->boundary = NULL; /* which account holds it, the template does not say */
     return el;
 }
 
@@ -2158,8 +2161,7 @@ static void S_api_event(S_ctx *c, S_el *el, const tm_node *props, int http, cons
     for (char *q = (char *)name; *q && *q != ' '; q++)
         *q = (char)toupper((unsigned char)*q);
     /* The route's authorizer: its own, else the API's default. */
-    const tm_node *api_auth = api->res ? S_sub(S_get(c, api->res, "Auth"), NULL) : NULL;
-    api_auth = api->res ? S_get(c, api->res, "Auth") : NULL;
+    const tm_node *api_auth = api->res ? S_get(c, api->res, "Auth") : NULL;
     const tm_node *auth = S_sub(props, "Auth");
     const char *az = S_read_str(c, S_sub(auth, "Authorizer"), what);
     if (!az && S_is_str(S_sub(api_auth, "DefaultAuthorizer")))
@@ -2202,7 +2204,7 @@ static void S_events(S_ctx *c, S_res *r, S_el *el)
         const tm_node *props = S_read_map(c, tm_node_get(ev, "Properties"), tm_arena_printf(c->a, "'Properties' of %s", what));
         S_el *src = NULL;
         const char *fname = NULL;
-        int service = 1, source_named = 1;
+        int service = 1;
         const char *principal = NULL;
         if (strcmp(type, "Api") == 0 || strcmp(type, "HttpApi") == 0) {
             S_api_event(c, el, props, strcmp(type, "HttpApi") == 0, what, p);
@@ -2253,7 +2255,6 @@ static void S_events(S_ctx *c, S_res *r, S_el *el)
             const char *trig = S_render(c, S_sub(props, "Trigger"), NULL);
             fname = trig ? tm_arena_printf(c->a, "Cognito trigger %s", trig) : "Cognito trigger";
             principal = "cognito-idp.amazonaws.com";
-            source_named = 0;
         } else if (strcmp(type, "CloudWatchLogs") == 0) {
             src = S_source(c, S_sub(props, "LogGroupName"), "aws.cloudwatch",
                            tm_arena_printf(c->a, "the log group of %s", what));
@@ -2267,7 +2268,7 @@ static void S_events(S_ctx *c, S_res *r, S_el *el)
             continue;
         S_flow_add(c, src, el, fname, "aws-invoke", 1, p);
         if (fn && principal) {
-            S_add_perm(el, service, source_named);
+            S_add_perm(el, service, 1); /* SAM's permission names the source */
             S_prop_add(c, el, "invoke_principals", principal, p);
         }
     }
@@ -2395,9 +2396,14 @@ static void S_subscribe(S_ctx *c, S_el *topic, const tm_node *proto, const tm_no
             f->encrypted = strcmp(pr, "https") == 0;
         return;
     }
-    S_outside(c, S_deref(c, endpoint), "generic.external", p);
-    S_el *out = S_ref_el(c, endpoint);
-    if (!out)
+    const char *type = strcmp(pr, "lambda") == 0 ? "aws.lambda"
+                       : strcmp(pr, "sqs") == 0 ? "aws.sqs"
+                       : strcmp(pr, "firehose") == 0 ? "aws.kinesis"
+                                                     : "generic.external";
+    S_el *out = S_outside(c, S_deref(c, endpoint), type, p);
+    if (out)
+        S_flow_add(c, topic, out, "SNS notifications", "aws-invoke", 1, p);
+    else
         S_warn(c, S_at(c, endpoint), "cannot resolve the endpoint of %s (%s); flow left out", what,
                S_why_unresolved(c, endpoint));
 }
@@ -2857,7 +2863,7 @@ static tm_node *S_assemble(S_ctx *c)
 
     int internet = c->users != NULL;
     for (size_t i = 0; i < c->els.len; i++)
-        if (strcmp(((S_el *)c->els.items[i])->boundary, "internet") == 0)
+        if (tm_strcmp0(((S_el *)c->els.items[i])->boundary, "internet") == 0)
             internet = 1;
     tm_node *bs = S_new(c, TM_NODE_LIST, p);
     if (internet)
@@ -2932,12 +2938,13 @@ static int S_known(const S_ctx *c, const char *name, int getatt)
     return 0;
 }
 
-static void S_dangling(S_ctx *c, S_pos p, const char *kind, const char *name)
+/* `what` ("Ref 'X'") names nothing: an error, or in a fragment a warning. */
+static void S_dangling(S_ctx *c, S_pos p, const char *what, int getatt)
 {
     if (c->fragment)
-        S_warn(c, p, "%s '%s' names nothing in this template (a resource the framework generates?)", kind, name);
+        S_warn(c, p, "%s names nothing in this template (a resource the framework generates?)", what);
     else
-        S_err(c, p, "%s '%s' names no resource or parameter of this template", kind, name);
+        S_err(c, p, "%s names no %s of this template", what, getatt ? "resource" : "resource or parameter");
 }
 
 static void S_check_sub(S_ctx *c, const tm_node *n, const char *s, const tm_node *vars)
@@ -2956,7 +2963,7 @@ static void S_check_sub(S_ctx *c, const tm_node *n, const char *s, const tm_node
                 getatt = 1;
             }
             if (!(vars && vars->kind == TM_NODE_MAP && tm_node_get(vars, name)) && !S_known(c, name, getatt))
-                S_dangling(c, S_at(c, n), "${}", name);
+                S_dangling(c, S_at(c, n), tm_arena_printf(c->a, "'${%s}' in Fn::Sub", name), getatt);
         }
         s = end + 1;
     }
@@ -2972,7 +2979,7 @@ static void S_check_refs(S_ctx *c, const tm_node *n, int depth)
         if (!S_is_str(arg))
             S_err(c, S_at(c, arg), "Ref takes a name, not %s", tm_node_kind_name(arg));
         else if (!S_known(c, arg->text, 0))
-            S_dangling(c, S_at(c, arg), "Ref", arg->text);
+            S_dangling(c, S_at(c, arg), tm_arena_printf(c->a, "Ref '%s'", arg->text), 0);
         return;
     }
     const char *logical, *attr;
@@ -2980,7 +2987,7 @@ static void S_check_refs(S_ctx *c, const tm_node *n, int depth)
         if (!S_getatt(c, arg, &logical, &attr))
             S_err(c, S_at(c, arg), "Fn::GetAtt takes 'Resource.Attribute' or [Resource, Attribute]");
         else if (!S_known(c, logical, 1))
-            S_dangling(c, S_at(c, arg), "Fn::GetAtt", logical);
+            S_dangling(c, S_at(c, arg), tm_arena_printf(c->a, "Fn::GetAtt '%s'", logical), 1);
         return;
     }
     if (f && strcmp(f, "Fn::Sub") == 0) {
@@ -3132,7 +3139,7 @@ tm_node *tm_import_cloudformation(tm_arena *arena, const tm_node *root, const ch
     c->synth = tm_map_new(16);
     c->flow_keys = tm_map_new(64);
     /* Ids the importer itself uses. */
-    static const char *const reserved[] = {"internet", "aws-account", "users"};
+    static const char *const reserved[] = {"internet", "aws-account", "internet-users"};
     for (size_t i = 0; i < S_COUNT(reserved); i++)
         tm_map_put(c->ids, reserved[i], (void *)reserved[i]);
 
@@ -3261,9 +3268,7 @@ tm_node *tm_import_cloudformation(tm_arena *arena, const tm_node *root, const ch
             if (f)
                 f->encrypted = 1;
         } else if (strcmp(el->type, "aws.cloudfront") == 0 && el->res) {
-            const tm_node *vpp = S_sub(S_sub(S_sub(S_get(c, el->res, "DistributionConfig"), "DefaultCacheBehavior"),
-                                             "ViewerProtocolPolicy"), NULL);
-            vpp = S_sub(S_sub(S_get(c, el->res, "DistributionConfig"), "DefaultCacheBehavior"), "ViewerProtocolPolicy");
+            const tm_node *vpp = S_sub(S_sub(S_get(c, el->res, "DistributionConfig"), "DefaultCacheBehavior"), "ViewerProtocolPolicy");
             S_flow *f = S_flow_add(c, S_users(c, el->pos), el, "HTTPS requests", "https", 0, el->pos);
             if (f && S_is_str(vpp))
                 f->encrypted = !S_ieq(vpp->text, "allow-all");
