@@ -2607,7 +2607,6 @@ static tm_node *S_emit(S_ctx *c)
 
     tm_node *els = tm_node_new(c->a, TM_NODE_LIST, NULL, 0, 0);
     tm_node *ids = tm_node_new(c->a, TM_NODE_LIST, NULL, 0, 0);
-    S_arr defines = {0};
     for (size_t i = 0; i < out.n; i++) {
         S_res *r = out.v[i];
         tm_node *m = tm_node_new(c->a, TM_NODE_MAP, NULL, 0, 0);
@@ -2633,18 +2632,15 @@ static tm_node *S_emit(S_ctx *c)
                 S_put(c, m, "statements", sl);
             }
             tm_node_list_push(c->a, ids, m);
-            S_push(c->a, &defines, (void *)r->id);
             continue;
         }
         if (r->description)
             S_put(c, m, "description", S_s(c, r->description));
         S_put(c, m, "type", S_s(c, r->etype));
-        if (r->role == S_ELEMENT) {
+        if (r->role == S_ELEMENT)
             S_put(c, m, "boundary", S_s(c, "aws-account"));
-            S_push(c->a, &defines, (void *)r->id);
-        } else if (r->boundary) {
+        else if (r->boundary)
             S_put(c, m, "boundary", S_s(c, r->boundary));
-        }
         if (r->identity)
             S_put(c, m, "identity", S_s(c, r->identity->id));
         if (r->role == S_ELEMENT && strcmp(r->etype, "aws.lambda") == 0)
@@ -2693,19 +2689,8 @@ static tm_node *S_emit(S_ctx *c)
     if (ids->n)
         S_put(c, root, "identities", ids);
 
-    tm_node *arts = tm_node_new(c->a, TM_NODE_LIST, NULL, 0, 0);
-    tm_node *art = tm_node_new(c->a, TM_NODE_MAP, NULL, 0, 0);
-    S_put(c, art, "id", S_s(c, c->is_state ? "terraform-state" : "terraform-plan"));
-    S_put(c, art, "name", S_s(c, base));
-    S_put(c, art, "type", S_s(c, "deployment-script"));
-    S_put(c, art, "path", S_s(c, base));
-    S_put(c, art, "origin", S_s(c, "in-house"));
-    S_sort_strs(&defines);
-    if (defines.n)
-        S_put(c, art, "defines", S_strlist_node(c, &defines));
-    tm_node_list_push(c->a, arts, art);
-    S_put(c, root, "artifacts", arts);
-
+    /* The plan file itself becomes an artifact in the import command
+     * (src/cli/import.c), with its path relative to the written model. */
     if (c->assumptions.n)
         S_put(c, root, "assumptions", S_strlist_node(c, &c->assumptions));
     return root;
@@ -3012,8 +2997,7 @@ tm_node *tm_import_terraform(tm_arena *arena, const tm_node *root, const char *f
     c.flow_map = tm_map_new(64);
     c.modinst_set = tm_map_new(8);
     /* Ids the importer writes itself: no resource may take them. */
-    static const char *const reserved[] = {"internet", "aws-account", "terraform-plan",
-                                           "terraform-state"};
+    static const char *const reserved[] = {"internet", "aws-account"};
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         tm_map_put(c.ids, reserved[i], (void *)reserved[i]);
     tm_node *out = NULL;
