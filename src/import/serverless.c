@@ -47,7 +47,6 @@ typedef struct S_elem {
     const char *aws_name; /* bucket/queue/topic/table name, for ARNs and env values */
     const char *logical;  /* CloudFormation logical id when known */
     int rank;             /* 0 clients, 1 APIs, 2 functions, 3 the rest */
-    int defined;          /* created by this stack */
     size_t seq;
     tm_node *props;
     const tm_node *raw; /* an element taken from the CloudFormation import */
@@ -57,7 +56,6 @@ typedef struct {
     const char *id, *name, *description;
     const char *logical;
     int from_resources; /* defined in resources.Resources (replaced by the CFN import's) */
-    int defined;        /* created by this stack (not an existing role) */
     tm_node *statements;
     const tm_node *src[4]; /* the statement lists they came from (for flows) */
     int nsrc;
@@ -856,7 +854,7 @@ static const char *S_fn_logical(S_ctx *c, const char *fn)
 /* An element for a resource of the stack or of the account, found again by
  * its kind and name, or by its logical id. */
 static S_elem *S_resource(S_ctx *c, const char *kind, const char *type, const char *name,
-                          const char *logical, int defined, const char *label)
+                          const char *logical, const char *label)
 {
     S_elem *e = NULL;
     if (logical)
@@ -864,8 +862,6 @@ static S_elem *S_resource(S_ctx *c, const char *kind, const char *type, const ch
     if (!e && name)
         e = S_find(c, tm_arena_printf(c->a, "%s:%s", kind, name));
     if (e) {
-        if (defined)
-            e->defined = 1;
         if (name && !e->aws_name) {
             e->aws_name = name;
             S_key(c, e, kind, name);
@@ -875,7 +871,6 @@ static S_elem *S_resource(S_ctx *c, const char *kind, const char *type, const ch
     e = S_elem_new(c, name ? name : logical, type, name ? name : logical, "aws-account", 3);
     e->aws_name = name;
     e->logical = logical;
-    e->defined = defined;
     if (label)
         e->description = label;
     if (name)
@@ -1132,7 +1127,6 @@ static void S_cfn_pass(S_ctx *c)
             S_ident *id = S_ident_new(c, S_kebab(c, logical), name ? name : logical);
             id->logical = logical;
             id->from_resources = 1;
-            id->defined = 1;
             const tm_node *trust = S_get(S_get(props, "AssumeRolePolicyDocument"), "Statement");
             S_statements(c, id, trust);
             const tm_node *pol = S_get(props, "Policies");
@@ -1149,7 +1143,6 @@ static void S_cfn_pass(S_ctx *c)
         S_elem *e = S_elem_new(c, S_kebab(c, logical), t->type, name ? name : logical, "aws-account", 3);
         e->logical = logical;
         e->aws_name = name;
-        e->defined = 1;
         S_key(c, e, "logical", logical);
         if (name)
             S_key(c, e, t->kind, name);
@@ -1227,7 +1220,7 @@ static S_elem *S_arn_elem(S_ctx *c, const char *arn, const char *want_service, i
     if (e || !create)
         return e;
     (void)at;
-    return S_resource(c, kind, type, name, NULL, 0, "Existing resource named by its ARN");
+    return S_resource(c, kind, type, name, NULL, "Existing resource named by its ARN");
 }
 
 /* ================================================================ events */
@@ -1248,7 +1241,6 @@ static S_elem *S_api(S_ctx *c, S_elem **slot, const char *id, const char *name, 
 {
     if (!*slot) {
         *slot = S_elem_new(c, id, "aws.apigateway", name, "aws-account", 1);
-        (*slot)->defined = 1;
         (*slot)->logical = logical;
         S_key(c, *slot, "logical", logical);
     }
@@ -1462,7 +1454,7 @@ static void S_event_s3(S_ctx *c, S_elem *fn, const tm_node *ev)
     int existing = m && S_is_true(S_get(m, "existing"));
     S_elem *b = S_resource(c, "s3", "aws.s3", bucket,
                           existing ? NULL : tm_arena_printf(c->a, "S3Bucket%s", S_alnum_name(c, bucket)),
-                          !existing, NULL);
+                          existing ? "Existing bucket (not created by this service)" : NULL);
     const char *event = m && S_text(S_get(m, "event")) ? S_get(m, "event")->text : "s3:ObjectCreated:*";
     tm_buf name;
     tm_buf_init(&name, 4096);
@@ -1551,7 +1543,7 @@ static void S_event_sns(S_ctx *c, S_elem *fn, const tm_node *ev)
         t = S_arn_source(c, arn, "sns", "an sns event's topic");
     else
         t = S_resource(c, "sns", "aws.sns", topic,
-                       tm_arena_printf(c->a, "SNSTopic%s", S_alnum_name(c, topic)), 1, NULL);
+                       tm_arena_printf(c->a, "SNSTopic%s", S_alnum_name(c, topic)), NULL);
     if (t)
         S_trigger(c, t, fn, "SNS notifications");
 }
@@ -1588,7 +1580,6 @@ static void S_event_schedule(S_ctx *c, S_elem *fn, const tm_node *ev)
     }
     S_elem *s = S_elem_new(c, tm_arena_printf(c->a, "%s-schedule", fn->id), "aws.schedule",
                            tm_arena_printf(c->a, "Schedule %s", rate), "aws-account", 3);
-    s->defined = 1;
     S_trigger(c, s, fn, rate);
 }
 
@@ -1616,7 +1607,7 @@ static S_elem *S_event_bus(S_ctx *c, const tm_node *bus)
             S_error(c, bus, "eventBus: cannot read a bus name from '%s'", t);
         return e;
     }
-    return S_resource(c, "eventbus", "aws.eventbridge", t, NULL, 1, NULL);
+    return S_resource(c, "eventbus", "aws.eventbridge", t, NULL, NULL);
 }
 
 static void S_event_eventbridge(S_ctx *c, S_elem *fn, const tm_node *ev)
@@ -1658,7 +1649,7 @@ static void S_event_cloudwatch_log(S_ctx *c, S_elem *fn, const tm_node *ev)
         S_error(c, ev, "a cloudwatchLog event needs the log group's name");
         return;
     }
-    S_elem *g = S_resource(c, "logs", "aws.cloudwatch", group, NULL, 0, NULL);
+    S_elem *g = S_resource(c, "logs", "aws.cloudwatch", group, NULL, NULL);
     S_trigger(c, g, fn, "log events");
 }
 
@@ -1673,7 +1664,7 @@ static void S_event_cognito(S_ctx *c, S_elem *fn, const tm_node *ev)
     int existing = S_is_true(S_get(ev, "existing"));
     S_elem *p = S_resource(c, "cognito", "aws.cognito", pool,
                            existing ? NULL : tm_arena_printf(c->a, "CognitoUserPool%s", S_alnum_name(c, pool)),
-                           !existing, NULL);
+                           existing ? "Existing user pool (not created by this service)" : NULL);
     S_trigger(c, p, fn, tm_arena_printf(c->a, "%s trigger", trig));
 }
 
@@ -1707,7 +1698,6 @@ static void S_event_cloudfront(S_ctx *c, S_elem *fn, const tm_node *ev)
     S_elem *cf = S_find(c, "cloudfront:events");
     if (!cf) {
         cf = S_elem_new(c, "cloudfront", "aws.cloudfront", "CloudFront distribution", "aws-account", 1);
-        cf->defined = 1;
         S_key(c, cf, "cloudfront", "events");
         S_flow *in = S_flow_new(c, S_client(c), cf, "HTTPS requests", "https");
         (void)in;
@@ -1853,7 +1843,6 @@ static S_ident *S_provider_role(S_ctx *c, const tm_node *provider)
     r = S_ident_new(c, "lambda-execution-role",
                     name ? name : tm_arena_printf(c->a, "%s-%s-%s-lambdaRole", c->service, c->stage, c->region));
     r->logical = "IamRoleLambdaExecution";
-    r->defined = 1;
     r->description = "The provider's execution role, shared by every function without a role of its own";
     S_statements(c, r, S_get(role, "statements"));
     S_statements(c, r, S_get(provider, "iamRoleStatements"));
@@ -1993,7 +1982,6 @@ static void S_function(S_ctx *c, const tm_pair *p, const tm_node *provider)
     S_elem *e = S_elem_new(c, p->key, "aws.lambda",
                            name ? name : tm_arena_printf(c->a, "%s-%s-%s", c->service, c->stage, p->key),
                            "aws-account", 2);
-    e->defined = 1;
     e->origin = "in-house";
     e->logical = S_fn_logical(c, p->key);
     S_key(c, e, "logical", e->logical);
@@ -2084,7 +2072,6 @@ static void S_function(S_ctx *c, const tm_pair *p, const tm_node *provider)
         r = S_ident_new(c, tm_arena_printf(c->a, "%s-role", e->id),
                         tm_arena_printf(c->a, "%s-%s-%s-%s-role", c->service, c->stage, p->key, c->region));
         r->description = "The function's own role (iamRoleStatements, serverless-iam-roles-per-function)";
-        r->defined = 1;
         S_statements(c, r, own);
         if (S_is_true(S_get(f, "iamRoleStatementsInherit"))) {
             S_statements(c, r, S_get(S_get(S_get(provider, "iam"), "role"), "statements"));
@@ -2361,14 +2348,12 @@ static void S_cfn_merge(S_ctx *c, const tm_node *m, tm_map *rename, tm_vec *extr
                         S_put(c, S_props(c, e), props->pairs[k].key, props->pairs[k].value);
                 if (!e->description && S_text(S_get(el, "description")))
                     e->description = S_get(el, "description")->text;
-                e->defined = 1;
                 tm_map_put(rename, id, (void *)e->id);
                 continue;
             }
             const char *type = S_text(S_get(el, "type"));
             S_elem *x = S_elem_new(c, id, type ? type : "generic.process", S_text(S_get(el, "name")), NULL, 3);
             x->raw = el;
-            x->defined = 1;
             x->logical = id;
             S_key(c, x, "logical", id);
             tm_map_put(rename, id, (void *)x->id);
@@ -2803,11 +2788,6 @@ static int S_cloudformation(S_ctx *c, tm_map *rename, tm_vec *extra)
     tm_diags *dd = tm_diags_new();
     tm_node *m = tm_import_cloudformation(c->a, tpl, c->file, 0, dd);
     int ok = m != NULL;
-    /* TEMPORARY until the CloudFormation importer lands: its placeholder. */
-    if (!m && tm_diags_count(dd) == 1 && strstr(tm_diags_get(dd, 0)->message, "not written yet")) {
-        tm_diags_free(dd);
-        return 1;
-    }
     if (!m) {
         for (size_t i = 0; i < tm_diags_count(dd); i++) {
             const tm_diag *g = tm_diags_get(dd, i);

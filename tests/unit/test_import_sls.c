@@ -117,8 +117,8 @@ START_TEST(golden_models)
                  (int)(strlen(names[i]) - strlen(".serverless.yml")), names[i]);
         char *diags = NULL;
         char *yaml = S_import(src, &diags);
-        ck_assert_msg(yaml != NULL, "%s does not import:\n%s", src, diags);
-        ck_assert_msg(diags[0] == 0, "%s: unexpected diagnostics:\n%s", src, diags);
+        ck_assert_msg(yaml != NULL, "%s does not import:\n%.1500s", src, diags);
+        ck_assert_msg(diags[0] == 0, "%s: unexpected diagnostics:\n%.1500s", src, diags);
         char *diags2 = NULL;
         char *again = S_import(src, &diags2);
         ck_assert_msg(again && strcmp(yaml, again) == 0, "%s: two imports differ", src);
@@ -127,7 +127,7 @@ START_TEST(golden_models)
         } else {
             char *want = tu_slurp(golden, NULL);
             ck_assert_msg(want != NULL, "no golden file %s", golden);
-            ck_assert_msg(strcmp(want, yaml) == 0, "%s differs from %s; got:\n%s", src, golden, yaml);
+            ck_assert_msg(strcmp(want, yaml) == 0, "%s differs from %s (STRIDEC_UPDATE_GOLDEN=1 rewrites it); got:\n%.1500s", src, golden, yaml);
             free(want);
         }
         free(yaml);
@@ -161,9 +161,9 @@ static void S_check_has(const char *model, const char *const *want)
 {
     const char *args[] = {"check", model, NULL};
     tu_result r = tu_run(args);
-    ck_assert_msg(r.status == 0 || r.status == 1, "check %s exited %d:\n%s", model, r.status, r.err);
+    ck_assert_msg(r.status == 0 || r.status == 1, "check %s exited %d:\n%.1500s", model, r.status, r.err);
     for (const char *const *w = want; *w; w++)
-        ck_assert_msg(strstr(r.out, *w) != NULL, "check %s: no %s in:\n%s", model, *w, r.out);
+        ck_assert_msg(strstr(r.out, *w) != NULL, "check %s: no %s in:\n%.1500s", model, *w, r.out);
     tu_result_free(&r);
 }
 
@@ -232,7 +232,7 @@ START_TEST(bad_inputs)
         } else {
             char *want = tu_slurp(exp, NULL);
             ck_assert_msg(want != NULL, "no %s", exp);
-            ck_assert_msg(strcmp(want, diags) == 0, "%s: expected\n%s\ngot\n%s", src, want, diags);
+            ck_assert_msg(strcmp(want, diags) == 0, "%s: expected\n%.700s\ngot\n%.700s", src, want, diags);
             free(want);
         }
         free(diags);
@@ -281,13 +281,76 @@ START_TEST(variables)
                             "    timeout: ${self:custom.n}\n"
                             "    events: [{schedule: 'rate(${self:custom.n} minutes)'}]\n",
                             &diags);
-    ck_assert_msg(y != NULL, "%s", diags);
-    ck_assert_msg(strstr(y, "name: \"qa-x7-ap-south-1-${ssm:/p}\"\n") != NULL, "%s", y);
-    ck_assert_msg(strstr(y, "timeout: 7\n") != NULL, "%s", y);
-    ck_assert_msg(strstr(y, "name: rate(7 minutes)\n") != NULL, "%s", y);
-    ck_assert_msg(strstr(y, "AWS account (ap-south-1)") != NULL, "%s", y);
+    ck_assert_msg(y != NULL, "%.1500s", diags);
+    ck_assert_msg(strstr(y, "name: \"qa-x7-ap-south-1-${ssm:/p}\"\n") != NULL, "%.1500s", y);
+    ck_assert_msg(strstr(y, "timeout: 7\n") != NULL, "%.1500s", y);
+    ck_assert_msg(strstr(y, "name: rate(7 minutes)\n") != NULL, "%.1500s", y);
+    ck_assert_msg(strstr(y, "AWS account (ap-south-1)") != NULL, "%.1500s", y);
     free(y);
     free(diags);
+}
+END_TEST
+
+/* ----------------------------------------------------------------- CLI */
+
+/* `stridec import` on every bad input: exit 2, nothing on stdout, stderr
+ * exactly the expected diagnostics, no output file. */
+START_TEST(cli_bad_inputs)
+{
+    char **names;
+    size_t n = S_list("bad", ".yml", &names);
+    char *dir = tu_tmpdir();
+    char out[1024];
+    snprintf(out, sizeof out, "%s/model.yaml", dir);
+    for (size_t i = 0; i < n; i++) {
+        char src[512], exp[600];
+        snprintf(src, sizeof src, "%s/bad/%s", S_DIR, names[i]);
+        snprintf(exp, sizeof exp, "%s.expected", src);
+        const char *args[] = {"import", "--from", "serverless", src, "-o", out, NULL};
+        tu_result r = tu_run(args);
+        char *want = tu_slurp(exp, NULL);
+        ck_assert_msg(r.status == 2, "import %s exited %d", src, r.status);
+        ck_assert_msg(r.out[0] == 0, "import %s wrote to stdout", src);
+        ck_assert_msg(want && strcmp(r.err, want) == 0, "import %s: expected\n%.700s\ngot\n%.700s", src,
+                      want ? want : "", r.err);
+        ck_assert_msg(tu_slurp(out, NULL) == NULL, "import %s wrote %s", src, out);
+        free(want);
+        tu_result_free(&r);
+    }
+    tu_rmtree(dir);
+    free(dir);
+    S_free_list(names, n);
+}
+END_TEST
+
+/* `stridec import` detects the file, writes the model with the file as a
+ * deployment-script artifact next to it, and `check` scans that file. */
+START_TEST(cli_import_then_check)
+{
+    char *dir = tu_tmpdir();
+    char model[1024], file[1024];
+    snprintf(model, sizeof model, "%s/threatmodel.yaml", dir);
+    snprintf(file, sizeof file, "%s/serverless.yml", dir);
+    char *text = tu_slurp(S_DIR "/sls-aws-node-ses-receive-email-body.serverless.yml", NULL);
+    ck_assert_ptr_nonnull(text);
+    S_write(file, text);
+    free(text);
+    const char *imp[] = {"import", file, "-o", model, NULL};
+    tu_result r = tu_run(imp);
+    ck_assert_msg(r.status == 0, "import exited %d:\n%.1500s", r.status, r.err);
+    tu_result_free(&r);
+    char *got = tu_slurp(model, NULL);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_msg(strstr(got, "    type: deployment-script\n    path: serverless.yml\n") != NULL, "%.1500s", got);
+    free(got);
+    const char *chk[] = {"check", model, NULL};
+    r = tu_run(chk);
+    ck_assert_msg(r.status == 0 || r.status == 1, "check exited %d:\n%.1500s", r.status, r.err);
+    ck_assert_msg(strstr(r.out, "EVENT-INJECTION-S3@sesreceiveemailbody--postprocess") != NULL, "%.1500s", r.out);
+    ck_assert_msg(strstr(r.out, "CICD-ARTIFACT-UNSCANNED") == NULL, "%.1500s", r.out);
+    tu_result_free(&r);
+    tu_rmtree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -365,6 +428,8 @@ Suite *suite_import_sls(void)
     tcase_add_test(tc, threats_signed_uploads);
     tcase_add_test(tc, threats_sqs_sample);
     tcase_add_test(tc, threats_fixtures);
+    tcase_add_test(tc, cli_bad_inputs);
+    tcase_add_test(tc, cli_import_then_check);
     tcase_add_test(tc, fuzz_corpus);
     suite_add_tcase(s, tc);
     return s;
