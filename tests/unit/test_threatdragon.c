@@ -478,6 +478,83 @@ START_TEST(cli_export)
 }
 END_TEST
 
+/* `stridec import` on Threat Dragon files: the same model and messages as
+ * the library gives, then the command's one-line summary. */
+START_TEST(cli_import)
+{
+    const char *args[] = {"import", "--from", "threatdragon", TD_DIR "/shop-v2.json", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_int_eq(r.status, 0);
+    char *yaml = tu_slurp(tu_path(TD_DIR "/shop-v2.yaml"), NULL);
+    char *warn = tu_slurp(tu_path(TD_DIR "/shop-v2.stderr"), NULL);
+    ck_assert_str_eq(r.out, yaml);
+    tm_buf want;
+    tm_buf_init(&want, 0);
+    tm_buf_printf(&want,
+                  "%sstridec: imported " TD_DIR "/shop-v2.json (threatdragon): 6 elements, 4 "
+                  "flows, 0 identities, 0 artifacts; 3 warnings\n",
+                  warn);
+    ck_assert_str_eq(r.err, want.data);
+    tm_buf_free(&want);
+    free(yaml);
+    free(warn);
+    tu_result_free(&r);
+
+    /* recognised without --from */
+    const char *detect[] = {"import", TD_DIR "/legacy-v1.json", NULL};
+    r = tu_run(detect);
+    ck_assert_int_eq(r.status, 0);
+    yaml = tu_slurp(tu_path(TD_DIR "/legacy-v1.yaml"), NULL);
+    ck_assert_str_eq(r.out, yaml);
+    free(yaml);
+    tu_result_free(&r);
+
+    /* every bad input: exit 2, the exact message, nothing on stdout */
+    char **names;
+    size_t n = S_list(TD_DIR "/bad", ".json", &names);
+    for (size_t i = 0; i < n; i++) {
+        char path[512], expected[512];
+        snprintf(path, sizeof path, TD_DIR "/bad/%s", names[i]);
+        snprintf(expected, sizeof expected, TD_DIR "/bad/%s.expected", names[i]);
+        const char *bad[] = {"import", "--from", "threatdragon", path, NULL};
+        r = tu_run(bad);
+        char *msg = tu_slurp(tu_path(expected), NULL);
+        ck_assert_msg(r.status == 2, "%s: exit %d", path, r.status);
+        ck_assert_str_eq(r.out, "");
+        ck_assert_str_eq(r.err, msg);
+        free(msg);
+        tu_result_free(&r);
+    }
+    S_free_list(names, n);
+}
+END_TEST
+
+/* export, then import with the CLI, then check: the trip a team makes. */
+START_TEST(cli_round_trip)
+{
+    char *dir = tu_tmpdir();
+    char td[600], model[600];
+    snprintf(td, sizeof td, "%s/shop.td.json", dir);
+    snprintf(model, sizeof model, "%s/shop.yaml", dir);
+    const char *ex[] = {"export", "--to", "threatdragon", "models/serverless-webapp.yaml", "-o", td, NULL};
+    tu_result r = tu_run(ex);
+    ck_assert_int_eq(r.status, 0);
+    tu_result_free(&r);
+    const char *im[] = {"import", td, "-o", model, NULL};
+    r = tu_run(im);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.err, "(threatdragon): 33 elements, 50 flows"));
+    tu_result_free(&r);
+    const char *ck[] = {"check", model, "--fail-on", "critical", NULL};
+    r = tu_run(ck);
+    ck_assert_msg(r.status == 0 || r.status == 1, "check of the imported model: %s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.out, "APIGW-NO-WAF@shop-rest-api"));
+    tu_result_free(&r);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* -------------------------------------------------------------- fuzzing */
 
 static uint32_t S_rand(uint32_t *s)
@@ -551,6 +628,8 @@ Suite *suite_threatdragon(void)
     tcase_add_test(tc, round_trip_example);
     tcase_add_test(tc, export_threat_fields);
     tcase_add_test(tc, cli_export);
+    tcase_add_test(tc, cli_import);
+    tcase_add_test(tc, cli_round_trip);
     suite_add_tcase(s, tc);
     tc = tcase_create("fuzz");
     tcase_set_timeout(tc, 300);
