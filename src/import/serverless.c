@@ -49,6 +49,7 @@ typedef struct S_elem {
     int rank;             /* 0 clients, 1 APIs, 2 functions, 3 the rest */
     size_t seq;
     tm_node *props;
+    tm_node *data;      /* ids of data assets it holds */
     const tm_node *raw; /* an element taken from the CloudFormation import */
 } S_elem;
 
@@ -2214,6 +2215,45 @@ static void S_api_settings(S_ctx *c, const tm_node *provider)
 
 /* ====================================================== inbound e-mail */
 
+static void S_add_data(S_ctx *c, tm_node **list, const char *id)
+{
+    if (!*list)
+        *list = S_list(c);
+    for (size_t i = 0; i < (*list)->n; i++)
+        if (strcmp((*list)->items[i]->text, id) == 0)
+            return;
+    tm_node_list_push(c->a, *list, S_str(c, id));
+}
+
+/* The received mail, as a data asset, along its way: sender -> SES ->
+ * bucket -> every function the bucket's events invoke. */
+static void S_mail_path(S_ctx *c, S_elem *ses, S_flow *put, S_elem *bucket)
+{
+    const char *id = NULL;
+    for (size_t i = 0; i < c->data.len && !id; i++) {
+        const char *x = S_text(S_get(c->data.items[i], "name"));
+        if (x && strcmp(x, "Received e-mail messages") == 0)
+            id = S_text(S_get(c->data.items[i], "id"));
+    }
+    if (!id) {
+        id = S_claim(c, "received-email");
+        tm_node *d = S_map(c);
+        S_put(c, d, "id", S_str(c, id));
+        S_put(c, d, "name", S_str(c, "Received e-mail messages"));
+        S_put(c, d, "description",
+              S_str(c, "Headers, bodies and attachments anyone on the internet sent to the receiving domain"));
+        tm_vec_push(&c->data, d);
+    }
+    S_add_data(c, &ses->data, id);
+    S_add_data(c, &bucket->data, id);
+    S_add_data(c, &put->data, id);
+    for (size_t i = 0; i < c->flows.len; i++) {
+        S_flow *f = c->flows.items[i];
+        if ((f->trigger && strcmp(f->from, bucket->id) == 0) || strcmp(f->to, ses->id) == 0)
+            S_add_data(c, &f->data, id);
+    }
+}
+
 /* A bucket policy letting SES put objects: mail from anyone on the
  * internet lands in that bucket (SES receipt rule S3 action). */
 static void S_ses_writers(S_ctx *c)
@@ -2257,7 +2297,8 @@ static void S_ses_writers(S_ctx *c)
                 in->auth = 0;
                 in->authz = "none";
             }
-            S_aws_flow(c, s, b, "s3:PutObject (received e-mail)", "aws-api", 0);
+            S_flow *store = S_aws_flow(c, s, b, "s3:PutObject (received e-mail)", "aws-api", 0);
+            S_mail_path(c, s, store, b);
         }
     }
 }
@@ -2529,6 +2570,8 @@ static tm_node *S_assemble(S_ctx *c, tm_map *rename, tm_vec *extra_boundaries)
             S_put_str(c, m, "boundary", e->boundary);
             S_put_str(c, m, "identity", e->identity);
             S_put_str(c, m, "origin", e->origin);
+            if (e->data)
+                S_put(c, m, "data", e->data);
             if (e->props && e->props->n)
                 S_put(c, m, "props", e->props);
         }
