@@ -84,6 +84,7 @@ typedef struct {
     int stage_busy;
     const char *stage, *region, *service;
     tm_map *ids;   /* every id claimed */
+    tm_map *next;  /* "base\nsep" -> the next number to try */
     tm_map *keys;  /* "kind:name" -> S_elem */
     tm_map *pairs; /* "from\nto" -> S_flow (IAM and env flows) */
     tm_vec elems, idents, flows, artifacts, data, assumptions;
@@ -251,14 +252,26 @@ static const char *S_kebab(S_ctx *c, const char *logical)
 
 static int S_taken(S_ctx *c, const char *id) { return tm_map_get(c->ids, id) != NULL; }
 
-static const char *S_claim(S_ctx *c, const char *base)
+/* base, else base + sep + 2, 3, ...: the next number is remembered per
+ * base, so that many repeats stay linear. */
+static const char *S_claim_sep(S_ctx *c, const char *base, const char *sep)
 {
     const char *id = base;
-    for (unsigned i = 2; S_taken(c, id); i++)
-        id = tm_arena_printf(c->a, "%s-%u", base, i);
+    if (S_taken(c, id)) {
+        const char *key = tm_arena_printf(c->a, "%s\n%s", base, sep);
+        uintptr_t k = (uintptr_t)tm_map_get(c->next, key);
+        if (k < 2)
+            k = 2;
+        do
+            id = tm_arena_printf(c->a, "%s%s%u", base, sep, (unsigned)k++);
+        while (S_taken(c, id));
+        tm_map_put(c->next, key, (void *)k);
+    }
     tm_map_put(c->ids, id, (void *)1);
     return id;
 }
+
+static const char *S_claim(S_ctx *c, const char *base) { return S_claim_sep(c, base, "-"); }
 
 /* ============================================================ variables */
 
@@ -2596,11 +2609,7 @@ static tm_node *S_assemble(S_ctx *c, tm_map *rename, tm_vec *extra_boundaries)
         tm_node *flows = S_list(c);
         for (size_t i = 0; i < c->flows.len; i++) {
             S_flow *f = c->flows.items[i];
-            const char *base = tm_arena_printf(c->a, "%s--%s", f->from, f->to);
-            const char *id = base;
-            for (unsigned k = 2; S_taken(c, id); k++)
-                id = tm_arena_printf(c->a, "%s--%u", base, k);
-            tm_map_put(c->ids, id, (void *)1);
+            const char *id = S_claim_sep(c, tm_arena_printf(c->a, "%s--%s", f->from, f->to), "--");
             tm_node *m;
             if (f->raw) {
                 m = S_remap_node(c, f->raw, rename);
@@ -2757,6 +2766,7 @@ static const char *S_service(S_ctx *c, const tm_node *svc)
 static void S_ctx_free(S_ctx *c)
 {
     tm_map_free(c->ids);
+    tm_map_free(c->next);
     tm_map_free(c->keys);
     tm_map_free(c->pairs);
     for (size_t i = 0; i < c->flows.len; i++) {
@@ -2865,6 +2875,7 @@ tm_node *tm_import_serverless(tm_arena *arena, const tm_node *root, const char *
     c->src = root;
     c->rest_auth = c->http_auth = c->ws_auth = -1;
     c->ids = tm_map_new(256);
+    c->next = tm_map_new(64);
     c->keys = tm_map_new(256);
     c->pairs = tm_map_new(64);
     tm_map *rename = tm_map_new(64);
