@@ -1177,8 +1177,7 @@ static S_elem *S_ref_elem(S_ctx *c, const tm_node *v)
 }
 
 /* The resource an ARN names: arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE. */
-static S_elem *S_arn_elem(S_ctx *c, const char *arn, const char *want_service, int create,
-                          const tm_node *at)
+static S_elem *S_arn_elem(S_ctx *c, const char *arn, const char *want_service, int create)
 {
     if (!arn || !S_starts(arn, "arn:"))
         return NULL;
@@ -1233,7 +1232,6 @@ static S_elem *S_arn_elem(S_ctx *c, const char *arn, const char *want_service, i
     S_elem *e = S_find(c, tm_arena_printf(c->a, "%s:%s", kind, name));
     if (e || !create)
         return e;
-    (void)at;
     return S_resource(c, kind, type, name, NULL, "Existing resource named by its ARN");
 }
 
@@ -1512,7 +1510,7 @@ static S_elem *S_arn_source(S_ctx *c, const tm_node *arn, const char *service, c
                 service);
         return NULL;
     }
-    S_elem *e = S_arn_elem(c, t, service, 1, arn);
+    S_elem *e = S_arn_elem(c, t, service, 1);
     if (!e) {
         S_error(c, arn, "%s: cannot read a %s resource name from '%s'", what, service, t);
         return NULL;
@@ -1616,7 +1614,7 @@ static S_elem *S_event_bus(S_ctx *c, const tm_node *bus)
         return NULL;
     }
     if (S_starts(t, "arn:")) {
-        S_elem *e = S_arn_elem(c, t, "events", 1, bus);
+        S_elem *e = S_arn_elem(c, t, "events", 1);
         if (!e)
             S_error(c, bus, "eventBus: cannot read a bus name from '%s'", t);
         return e;
@@ -1697,8 +1695,7 @@ static void S_event_alb(S_ctx *c, S_elem *fn, const tm_node *ev)
     }
     const char *path = S_render(c, S_get(S_get(ev, "conditions"), "path"));
     const char *route = path[0] ? path : "ALB requests";
-    S_flow *in = S_flow_new(c, S_client(c), alb, route, NULL);
-    (void)in;
+    S_flow_new(c, S_client(c), alb, route, NULL);
     S_trigger(c, alb, fn, route);
 }
 
@@ -1714,7 +1711,7 @@ static void S_event_cloudfront(S_ctx *c, S_elem *fn, const tm_node *ev)
         cf = S_elem_new(c, "cloudfront", "aws.cloudfront", "CloudFront distribution", "aws-account", 1);
         S_key(c, cf, "cloudfront", "events");
         S_flow *in = S_flow_new(c, S_client(c), cf, "HTTPS requests", "https");
-        (void)in;
+        in->enc = 1;
     }
     S_trigger(c, cf, fn, type);
 }
@@ -1933,7 +1930,7 @@ static S_elem *S_env_target(S_ctx *c, const tm_node *v)
     if (!t || !t[0])
         return NULL;
     if (S_starts(t, "arn:"))
-        return S_arn_elem(c, t, NULL, 0, v);
+        return S_arn_elem(c, t, NULL, 0);
     for (size_t i = 0; i < c->elems.len; i++) {
         S_elem *e = c->elems.items[i];
         if (e->aws_name && e->rank == 3 && strcmp(e->aws_name, t) == 0)
@@ -1969,7 +1966,7 @@ static void S_iam_flows(S_ctx *c, S_elem *fn, const tm_node *list)
         size_t rn = res->kind == TM_NODE_LIST ? res->n : 1;
         for (size_t k = 0; k < rn; k++) {
             const tm_node *one = res->kind == TM_NODE_LIST ? res->items[k] : res;
-            S_elem *t = one->kind == TM_NODE_MAP ? S_ref_elem(c, one) : S_arn_elem(c, S_text(one), NULL, 0, one);
+            S_elem *t = one->kind == TM_NODE_MAP ? S_ref_elem(c, one) : S_arn_elem(c, S_text(one), NULL, 0);
             for (size_t a = 0; t && a < acts->n; a++)
                 S_use(c, fn, t, acts->items[a]->text);
         }
@@ -2341,9 +2338,8 @@ typedef struct {
     tm_vec boundaries; /* extra boundary nodes */
 } S_merge;
 
-static const char *S_renamed(S_ctx *c, tm_map *rename, const char *id)
+static const char *S_renamed(tm_map *rename, const char *id)
 {
-    (void)c;
     const char *r = id ? tm_map_get(rename, id) : NULL;
     return r ? r : id;
 }
@@ -2439,8 +2435,8 @@ static void S_cfn_merge(S_ctx *c, const tm_node *m, tm_map *rename, tm_vec *extr
     if ((l = S_items(m, "flows")) != NULL)
         for (size_t i = 0; i < l->n; i++) {
             const tm_node *fl = l->items[i];
-            const char *from = S_renamed(c, rename, S_text(S_get(fl, "from")));
-            const char *to = S_renamed(c, rename, S_text(S_get(fl, "to")));
+            const char *from = S_renamed(rename, S_text(S_get(fl, "from")));
+            const char *to = S_renamed(rename, S_text(S_get(fl, "to")));
             const char *name = S_text(S_get(fl, "name"));
             if (!from || !to || strcmp(from, to) == 0)
                 continue;
@@ -2487,12 +2483,12 @@ static tm_node *S_remap_node(S_ctx *c, const tm_node *raw, tm_map *rename)
         tm_node *v = p->value;
         for (size_t k = 0; k < sizeof one / sizeof one[0]; k++)
             if (strcmp(p->key, one[k]) == 0 && S_text(v))
-                v = S_str(c, S_renamed(c, rename, v->text));
+                v = S_str(c, S_renamed(rename, v->text));
         for (size_t k = 0; k < sizeof many / sizeof many[0]; k++)
             if (strcmp(p->key, many[k]) == 0 && v && v->kind == TM_NODE_LIST) {
                 tm_node *l = S_list(c);
                 for (size_t j = 0; j < v->n; j++)
-                    tm_node_list_push(c->a, l, S_text(v->items[j]) ? S_str(c, S_renamed(c, rename, v->items[j]->text))
+                    tm_node_list_push(c->a, l, S_text(v->items[j]) ? S_str(c, S_renamed(rename, v->items[j]->text))
                                                                   : v->items[j]);
                 v = l;
             }
