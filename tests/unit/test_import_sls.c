@@ -106,15 +106,24 @@ static void S_free_list(char **names, size_t n)
 
 START_TEST(golden_models)
 {
-    char **names;
+    /* YAML fixtures and one JSON one (serverless.json) */
+    char **names, **json;
     size_t n = S_list("", ".serverless.yml", &names);
+    size_t nj = S_list("", ".serverless.json", &json);
     ck_assert_uint_ge(n, 7);
+    ck_assert_uint_ge(nj, 1);
+    names = realloc(names, (n + nj) * sizeof *names);
+    memcpy(names + n, json, nj * sizeof *json);
+    free(json);
+    n += nj;
     int update = getenv("STRIDEC_UPDATE_GOLDEN") != NULL;
     for (size_t i = 0; i < n; i++) {
         char src[512], golden[512];
         snprintf(src, sizeof src, "%s/%s", S_DIR, names[i]);
         snprintf(golden, sizeof golden, "%s/%.*s.model.yaml", S_DIR,
-                 (int)(strlen(names[i]) - strlen(".serverless.yml")), names[i]);
+                 (int)(strlen(names[i]) - strlen(S_ends_with(names[i], ".json") ? ".serverless.json"
+                                                                                : ".serverless.yml")),
+                 names[i]);
         char *diags = NULL;
         char *yaml = S_import(src, &diags);
         ck_assert_msg(yaml != NULL, "%s does not import:\n%.1500s", src, diags);
