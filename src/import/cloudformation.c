@@ -2156,9 +2156,9 @@ static void S_api_event(S_ctx *c, S_el *el, const tm_node *props, int http, cons
         api = S_implicit_api(c, http ? "ServerlessHttpApi" : "ServerlessRestApi", http ? "HttpApi" : "Api", p);
     const char *method = S_ev_str(c, props, "Method", what);
     const char *path = S_ev_str(c, props, "Path", what);
-    const char *name = path || method ? tm_arena_printf(c->a, "%s %s", method ? method : "ANY", path ? path : "/")
-                                      : "$default";
-    for (char *q = (char *)name; *q && *q != ' '; q++)
+    char *name = path || method ? tm_arena_printf(c->a, "%s %s", method ? method : "ANY", path ? path : "/")
+                                : tm_arena_strdup(c->a, "$default");
+    for (char *q = name; *q && *q != ' '; q++)
         *q = (char)toupper((unsigned char)*q);
     /* The route's authorizer: its own, else the API's default. */
     const tm_node *api_auth = api->res ? S_get(c, api->res, "Auth") : NULL;
