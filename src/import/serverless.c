@@ -921,16 +921,16 @@ static S_flow *S_aws_flow(S_ctx *c, S_elem *from, S_elem *to, const char *name, 
     return f;
 }
 
-/* A function's call to a resource (IAM statement or environment variable):
- * one flow per pair, naming everything found. */
-static void S_use(S_ctx *c, S_elem *fn, S_elem *target, const char *what)
+/* A function's use of a resource (IAM statement or environment variable):
+ * one flow per direction and pair, naming everything found. */
+static void S_use(S_ctx *c, S_elem *from, S_elem *to, const char *what)
 {
-    if (fn == target)
+    if (from == to)
         return;
-    const char *k = tm_arena_printf(c->a, "%s\n%s", fn->id, target->id);
+    const char *k = tm_arena_printf(c->a, "%s\n%s", from->id, to->id);
     S_flow *f = tm_map_get(c->pairs, k);
     if (!f) {
-        f = S_aws_flow(c, fn, target, NULL, "aws-api", 0);
+        f = S_aws_flow(c, from, to, NULL, "aws-api", 0);
         f->actions = tm_arena_alloc(c->a, sizeof *f->actions);
         tm_buf_init(f->actions, 4096);
         tm_map_put(c->pairs, k, f);
@@ -1948,7 +1948,28 @@ static void S_env_flows(S_ctx *c, S_elem *fn, const tm_node *env)
     }
 }
 
-/* Flows from the function to every resource of the model an Allow
+/* Which way data moves for an action, as the CloudFormation importer draws
+ * it: a read (Get*, List*, Receive*, Query, Scan ...) from the resource to
+ * the function, anything else from the function to the resource; `*` and
+ * `service:*` both ways. */
+static void S_direction(const char *action, int *read, int *write)
+{
+    static const char *const reads[] = {"Get", "List", "Describe", "Receive", "Query", "Scan",
+                                        "BatchGet", "Head", "Select", "Read"};
+    const char *verb = strchr(action, ':');
+    verb = verb ? verb + 1 : action;
+    *read = *write = 0;
+    if (strcmp(verb, "*") == 0) {
+        *read = *write = 1;
+        return;
+    }
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++)
+        if (S_starts(verb, reads[i]))
+            *read = 1;
+    *write = !*read;
+}
+
+/* Flows between the function and every resource of the model an Allow
  * statement of its role names. */
 static void S_iam_flows(S_ctx *c, S_elem *fn, const tm_node *list)
 {
@@ -1967,8 +1988,14 @@ static void S_iam_flows(S_ctx *c, S_elem *fn, const tm_node *list)
         for (size_t k = 0; k < rn; k++) {
             const tm_node *one = res->kind == TM_NODE_LIST ? res->items[k] : res;
             S_elem *t = one->kind == TM_NODE_MAP ? S_ref_elem(c, one) : S_arn_elem(c, S_text(one), NULL, 0);
-            for (size_t a = 0; t && a < acts->n; a++)
-                S_use(c, fn, t, acts->items[a]->text);
+            for (size_t a = 0; t && a < acts->n; a++) {
+                int read, write;
+                S_direction(acts->items[a]->text, &read, &write);
+                if (write)
+                    S_use(c, fn, t, acts->items[a]->text);
+                if (read)
+                    S_use(c, t, fn, acts->items[a]->text);
+            }
         }
     }
 }
