@@ -1451,6 +1451,11 @@ static void S_resource_policy_arg(S_ctx *c, S_res *e, const S_res *r, const char
         return;
     if (S_policy_arg(c, r, key, &st))
         S_resource_policy(c, e, &st);
+    else
+        S_warn(c, r->node,
+               "the policy of %s is only known at apply time; the policy props of %s are left "
+               "out (import the state after apply for them)",
+               r->addr, e->addr);
 }
 
 /* ---------------------------------------------------- element props */

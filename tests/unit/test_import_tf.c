@@ -138,6 +138,15 @@ START_TEST(plan_warns_about_apply_time_policy)
                                       "aws_iam_role_policy.notifier is only known at apply time."));
     free(got);
     free(diags);
+    /* A resource policy only known at apply time is named too. */
+    got = S_import(S_DIR "/modules-plan.json", TM_IMPORT_TERRAFORM, "yaml", &diags, &warnings);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_uint_eq(warnings, 1);
+    ck_assert_ptr_nonnull(strstr(diags, S_DIR "/modules-plan.json:23:9: warning: the policy of "
+                                        "aws_sqs_queue_policy.jobs is only known at apply time; "
+                                        "the policy props of aws_sqs_queue.jobs are left out"));
+    free(got);
+    free(diags);
     got = S_import(S_DIR "/serverless-state.json", TM_IMPORT_TERRAFORM, "yaml", &diags, &warnings);
     ck_assert_ptr_nonnull(got);
     ck_assert_uint_eq(warnings, 0);
