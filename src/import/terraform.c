@@ -1154,9 +1154,8 @@ static void S_policy_doc(S_ctx *c, const tm_node *doc, const tm_node *at, const 
 /* Parse a JSON policy string into statements. */
 static void S_policy_text(S_ctx *c, const tm_node *str, const char *owner, S_arr *out)
 {
-    tm_arena *tmp = c->a;
     tm_diags *d = tm_diags_new();
-    tm_node *doc = tm_read_json(tmp, c->file, str->text, str->len, NULL, d);
+    tm_node *doc = tm_read_json(c->a, c->file, str->text, str->len, NULL, d);
     if (!doc) {
         const tm_diag *g = tm_diags_count(d) ? tm_diags_get(d, 0) : NULL;
         S_err(c, str, "%s: the policy is not valid JSON (%s at line %u, column %u of the policy)",
@@ -1362,7 +1361,7 @@ static int S_foreign(const S_ctx *c, const char *p)
     char acct[13];
     if (strlen(p) == 12 && strspn(p, "0123456789") == 12) {
         memcpy(acct, p, 13);
-    } else if (S_starts(p, "arn:") ) {
+    } else if (S_starts(p, "arn:")) {
         const char *q = p;
         int colons = 0;
         while (*q && colons < 4)
@@ -1465,7 +1464,6 @@ static void S_lambda_props(S_ctx *c, S_res *e)
     const tm_node *v = e->values;
     const char *s;
     long long n;
-    int b;
     if ((s = S_str(v, "runtime")) != NULL)
         S_prop_str(c, e, "runtime", s);
     if (S_int(v, "timeout", &n))
@@ -1534,7 +1532,6 @@ static void S_lambda_props(S_ctx *c, S_res *e)
             }
         }
     }
-    (void)b;
 }
 
 static void S_s3_props(S_ctx *c, S_res *e)
@@ -1768,8 +1765,7 @@ static void S_esm(S_ctx *c, S_res *r)
 {
     S_res *fn = S_target(c, r, "function_name", S_T_LAMBDA);
     S_arr src = {0};
-    const char *esa = S_str(r->values, "event_source_arn");
-    /* A DynamoDB or Kinesis stream ARN names its table's stream. */
+    /* A DynamoDB or Kinesis stream ARN names its table or stream. */
     S_targets_of(c, r, S_get(r->values, "event_source_arn"), S_expr(r, "event_source_arn"),
                  S_T_ESM_SRC, &src);
     for (size_t i = 0; i < src.n; i++) {
@@ -1779,7 +1775,6 @@ static void S_esm(S_ctx *c, S_res *r)
                                                                         : "Kinesis records";
         S_flow_add(c, s, fn, name, "aws-invoke", 1);
     }
-    (void)esa;
 }
 
 static void S_notification(S_ctx *c, S_res *r)
@@ -2263,8 +2258,6 @@ static void S_aux(S_ctx *c, S_res *r)
             S_prop_bool(c, direct.v[i], "waf", 1);
     } else if (strcmp(t, "aws_api_gateway_domain_name") == 0) {
         const char *sp = S_str(v, "security_policy");
-        static const char *const bpm[] = {"aws_api_gateway_base_path_mapping", NULL};
-        (void)bpm;
         if (!sp)
             return;
         for (size_t i = 0; i < c->res.n; i++) {
@@ -2882,6 +2875,10 @@ static void S_import(S_ctx *c, const tm_node *root)
         } else if (strcmp(r->etype, "aws.cognito") == 0) {
             S_cognito_props(c, r);
         } else {
+            if (strcmp(r->type, "aws_sfn_state_machine") == 0) {
+                S_res *role = S_target(c, r, "role_arn", S_T_ROLE);
+                r->identity = role && role->role == S_IDENTITY ? role : NULL;
+            }
             S_misc_props(c, r);
         }
     }
