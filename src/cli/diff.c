@@ -64,6 +64,20 @@ int cli_diff(int argc, char **argv)
     if (eo.n_models != 2)
         return cli_usage("diff", "takes two models, OLD and NEW");
 
+    /* The catalogue and rules once first: when they are bad, their errors
+     * are shown once, not once per model. */
+    tm_diags *setup = tm_diags_new();
+    tm_catalog *cat = cli_load_catalog(eo.share, setup);
+    tm_ruleset *rules = tm_ruleset_new();
+    int setup_ok = cat && cli_load_rules(rules, eo.share, eo.rules, eo.n_rules, setup) == 0;
+    if (!setup_ok)
+        cli_print_diags(setup);
+    tm_ruleset_free(rules);
+    tm_catalog_free(cat);
+    tm_diags_free(setup);
+    if (!setup_ok)
+        return CLI_INVALID;
+
     /* Both are loaded even when the first is bad, so one run shows every error. */
     cli_run old_run, new_run;
     int old_ok = cli_analyze(&eo, eo.models[0], &old_run) == CLI_OK;
