@@ -2342,6 +2342,38 @@ static void S_ses_writers(S_ctx *c)
 
 /* ===================================================== CloudFormation merge */
 
+/* The flows of a statement in the model's shape (the CloudFormation
+ * importer's), whose resources are ARNs or "${Logical}"/"${Logical.Attr}". */
+static void S_model_flows(S_ctx *c, S_elem *fn, const tm_node *st)
+{
+    const char *effect = S_text(S_get(st, "effect"));
+    const tm_node *acts = S_get(st, "actions"), *res = S_get(st, "resources");
+    if (!effect || strcmp(effect, "allow") != 0 || !acts || acts->kind != TM_NODE_LIST || !res ||
+        res->kind != TM_NODE_LIST)
+        return;
+    for (size_t i = 0; i < res->n; i++) {
+        const char *r = S_text(res->items[i]);
+        S_elem *t = NULL;
+        if (r && S_starts(r, "${")) {
+            size_t n = strcspn(r + 2, ".}");
+            t = S_find(c, tm_arena_printf(c->a, "logical:%.*s", (int)n, r + 2));
+        } else if (r) {
+            t = S_arn_elem(c, r, NULL, 0);
+        }
+        for (size_t a = 0; t && a < acts->n; a++) {
+            const char *act = S_text(acts->items[a]);
+            int read, write;
+            if (!act)
+                continue;
+            S_direction(act, &read, &write);
+            if (write)
+                S_use(c, fn, t, act);
+            if (read)
+                S_use(c, t, fn, act);
+        }
+    }
+}
+
 /* Lower-case letters and digits only: "receiverQueue" ~ "receiver-queue". */
 static int S_same_name(const char *a, const char *b)
 {
@@ -2429,6 +2461,13 @@ static void S_cfn_merge(S_ctx *c, const tm_node *m, tm_map *rename, tm_vec *extr
                 continue;
             }
             const char *type = S_text(S_get(el, "type"));
+            const char *bnd = S_renamed(rename, S_text(S_get(el, "boundary")));
+            if (type && strcmp(type, "user") == 0 && bnd && strcmp(bnd, "internet") == 0 &&
+                (c->client || c->rest_api || c->http_api || c->ws_api)) {
+                /* its internet users are ours */
+                tm_map_put(rename, id, (void *)S_client(c)->id);
+                continue;
+            }
             S_elem *x = S_elem_new(c, id, type ? type : "generic.process", S_text(S_get(el, "name")), NULL, 3);
             x->raw = el;
             x->logical = id;
@@ -2448,8 +2487,25 @@ static void S_cfn_merge(S_ctx *c, const tm_node *m, tm_map *rename, tm_vec *extr
                     r = x;
             }
             if (r) {
-                if (r->from_resources && S_items(ir, "statements"))
-                    r->statements = (tm_node *)S_items(ir, "statements");
+                const tm_node *sts = S_items(ir, "statements");
+                if (r->from_resources && sts) {
+                    r->statements = (tm_node *)sts;
+                } else {
+                    /* the framework's role with policies attached in resources */
+                    for (size_t k = 0; sts && k < sts->n; k++) {
+                        int have = 0;
+                        for (size_t j = 0; j < r->statements->n && !have; j++)
+                            have = tm_node_equal(r->statements->items[j], sts->items[k]);
+                        if (!have) {
+                            tm_node_list_push(c->a, r->statements, sts->items[k]);
+                            for (size_t e = 0; e < c->elems.len; e++) {
+                                S_elem *fn = c->elems.items[e];
+                                if (fn->rank == 2 && fn->identity && strcmp(fn->identity, r->id) == 0)
+                                    S_model_flows(c, fn, sts->items[k]);
+                            }
+                        }
+                    }
+                }
                 tm_map_put(rename, id, (void *)r->id);
                 continue;
             }
@@ -2467,11 +2523,12 @@ static void S_cfn_merge(S_ctx *c, const tm_node *m, tm_map *rename, tm_vec *extr
             const char *name = S_text(S_get(fl, "name"));
             if (!from || !to || strcmp(from, to) == 0)
                 continue;
+            /* Between two elements of ours, what the serverless.yml says
+             * (each route, each event) is already there and more precise. */
             int dup = 0;
             for (size_t k = 0; k < c->flows.len && !dup; k++) {
                 S_flow *f = c->flows.items[k];
-                dup = strcmp(f->from, from) == 0 && strcmp(f->to, to) == 0 &&
-                      (!name || !f->name || strcmp(f->name, name) == 0 || f->actions);
+                dup = !f->raw && strcmp(f->from, from) == 0 && strcmp(f->to, to) == 0;
             }
             if (dup)
                 continue;
