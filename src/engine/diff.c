@@ -69,6 +69,15 @@ static int S_list_has_containers(const tm_node *l)
     return 0;
 }
 
+/* A map's keys -> values (the readers reject duplicate keys). */
+static tm_map *S_keys(const tm_node *map)
+{
+    tm_map *m = tm_map_new(map->n);
+    for (size_t i = 0; i < map->n; i++)
+        tm_map_put(m, map->pairs[i].key, map->pairs[i].value);
+    return m;
+}
+
 static const char *S_join_key(tm_arena *a, const char *prefix, const char *key)
 {
     return prefix ? tm_arena_printf(a, "%s.%s", prefix, key) : tm_arena_strdup(a, key);
@@ -93,18 +102,23 @@ static void S_compare(S_fieldlist *fl, const char *path, const tm_node *o, const
         return;
     }
     if (o && n && o->kind == TM_NODE_MAP && n->kind == TM_NODE_MAP) {
+        /* Hash the keys: a props map may be large, and linear lookups
+         * would make the comparison quadratic. */
+        tm_map *ok = S_keys(o), *nk = S_keys(n);
         for (size_t i = 0; i < n->n; i++) {
             const char *key = n->pairs[i].key;
             if (!path && strcmp(key, "id") == 0)
                 continue;
-            S_compare(fl, S_join_key(fl->arena, path, key), tm_node_get(o, key), n->pairs[i].value);
+            S_compare(fl, S_join_key(fl->arena, path, key), tm_map_get(ok, key), n->pairs[i].value);
         }
         for (size_t i = 0; i < o->n; i++) {
             const char *key = o->pairs[i].key;
-            if ((!path && strcmp(key, "id") == 0) || tm_node_get(n, key))
+            if ((!path && strcmp(key, "id") == 0) || tm_map_get(nk, key))
                 continue;
             S_compare(fl, S_join_key(fl->arena, path, key), o->pairs[i].value, NULL);
         }
+        tm_map_free(ok);
+        tm_map_free(nk);
         return;
     }
     if (o && n && o->kind == TM_NODE_LIST && n->kind == TM_NODE_LIST && path &&
