@@ -14,6 +14,8 @@
  *      about the CloudFormation part, merged by logical id.
  *   3. assembly: the model tree in MODEL.md's shape, ids unique, elements in
  *      a stable order (clients, APIs, functions, the rest in file order).
+ *      The file itself becomes a deployment-script artifact in `stridec
+ *      import` (src/cli/import.c), which knows where the model is written.
  *
  * Only facts the file states become props (share/stridec/doc/props.md);
  * the Serverless Framework's own behaviour counts as stated where it is
@@ -277,7 +279,8 @@ static const char *S_claim(S_ctx *c, const char *base) { return S_claim_sep(c, b
 
 static tm_node *S_resolve(S_ctx *c, const tm_node *n, int depth);
 
-/* Sentinel: the variable cannot be resolved from the file (keep the text). */
+/* Sentinel: the variable cannot be resolved from the file (keep the text).
+ * Only its address is used; it is never read or written. */
 static tm_node S_unresolved;
 
 static int S_spend(S_ctx *c, const tm_node *at)
