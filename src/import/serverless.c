@@ -200,6 +200,22 @@ static int S_starts(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* "a map", "a list", "an integer", "null", ... for messages. */
+static const char *S_kind(const tm_node *n)
+{
+    const char *k = tm_node_kind_name(n);
+    if (strcmp(k, "integer") == 0)
+        return "an integer";
+    if (strcmp(k, "null") == 0 || strcmp(k, "nothing") == 0)
+        return k;
+    static const char *const with_a[] = {"map", "list", "boolean", "number", "string"};
+    static const char *const named[] = {"a map", "a list", "a boolean", "a number", "a string"};
+    for (size_t i = 0; i < sizeof with_a / sizeof with_a[0]; i++)
+        if (strcmp(k, with_a[i]) == 0)
+            return named[i];
+    return k;
+}
+
 /* ================================================================== ids */
 
 /* A valid id (MODEL.md: [A-Za-z0-9][A-Za-z0-9_.-]*) made from any text. */
@@ -558,8 +574,8 @@ static tm_node *S_expand(S_ctx *c, const tm_node *at, const char *s, size_t len,
         if (!in)
             goto fail;
         if (in->kind != TM_NODE_SCALAR) {
-            S_error(c, at, "a `${}` inside another variable's address must give text, not a %s",
-                    tm_node_kind_name(in));
+            S_error(c, at, "a `${}` inside another variable's address must give text, not %s",
+                    S_kind(in));
             goto fail;
         }
         tm_node *v = S_eval_var(c, at, in->text, depth);
@@ -571,8 +587,7 @@ static tm_node *S_expand(S_ctx *c, const tm_node *at, const char *s, size_t len,
         } else if (whole) {
             result = v;
         } else if (v->kind != TM_NODE_SCALAR) {
-            S_error(c, at, "`${%s}` is a %s and cannot be part of a string", in->text,
-                    tm_node_kind_name(v));
+            S_error(c, at, "`${%s}` is %s and cannot be part of a string", in->text, S_kind(v));
             goto fail;
         } else {
             tm_buf_put(&out, v->text, v->len);
@@ -1017,8 +1032,8 @@ static void S_principals(S_ctx *c, const tm_node *v, tm_node *out)
 static tm_node *S_statement(S_ctx *c, const tm_node *st)
 {
     if (!st || st->kind != TM_NODE_MAP) {
-        S_error(c, st, "an IAM statement must be a map with Effect, Action and Resource, not a %s",
-                st ? tm_node_kind_name(st) : "nothing");
+        S_error(c, st, "an IAM statement must be a map with Effect, Action and Resource, not %s",
+                st ? S_kind(st) : "nothing");
         return NULL;
     }
     const tm_node *effect = S_get(st, "Effect");
@@ -1085,7 +1100,7 @@ static void S_statements(S_ctx *c, S_ident *r, const tm_node *list)
                 tm_node_list_push(c->a, r->statements, s);
             return;
         }
-        S_error(c, list, "IAM statements must be a list of maps, not a %s", tm_node_kind_name(list));
+        S_error(c, list, "IAM statements must be a list of maps, not %s", S_kind(list));
         return;
     }
     for (size_t i = 0; i < list->n && !c->failed; i++) {
@@ -1372,8 +1387,8 @@ static void S_event_http(S_ctx *c, S_elem *fn, const tm_node *ev)
             return;
         }
     } else {
-        S_error(c, ev, "an http event must be 'METHOD path' or a map with method and path, not a %s",
-                tm_node_kind_name(ev));
+        S_error(c, ev, "an http event must be 'METHOD path' or a map with method and path, not %s",
+                S_kind(ev));
         return;
     }
     S_elem *api = S_api(c, &c->rest_api, "api", tm_arena_printf(c->a, "%s-%s (REST API)", c->stage, c->service),
@@ -1421,8 +1436,8 @@ static void S_event_httpapi(S_ctx *c, S_elem *fn, const tm_node *ev)
                 auth = S_AUTH_LAMBDA;
         }
     } else {
-        S_error(c, ev, "an httpApi event must be 'METHOD /path', '*' or a map with method and path, not a %s",
-                tm_node_kind_name(ev));
+        S_error(c, ev, "an httpApi event must be 'METHOD /path', '*' or a map with method and path, not %s",
+                S_kind(ev));
         return;
     }
     S_elem *api = S_api(c, &c->http_api, "http-api", tm_arena_printf(c->a, "%s-%s (HTTP API)", c->stage, c->service),
@@ -1551,7 +1566,7 @@ static void S_event_sns(S_ctx *c, S_elem *fn, const tm_node *ev)
             return;
         }
     } else {
-        S_error(c, ev, "an sns event must be a topic name, an ARN or a map, not a %s", tm_node_kind_name(ev));
+        S_error(c, ev, "an sns event must be a topic name, an ARN or a map, not %s", S_kind(ev));
         return;
     }
     if (arn)
@@ -1628,8 +1643,8 @@ static S_elem *S_event_bus(S_ctx *c, const tm_node *bus)
 static void S_event_eventbridge(S_ctx *c, S_elem *fn, const tm_node *ev)
 {
     if (ev->kind != TM_NODE_MAP) {
-        S_error(c, ev, "an eventBridge event must be a map (eventBus, pattern or schedule), not a %s",
-                tm_node_kind_name(ev));
+        S_error(c, ev, "an eventBridge event must be a map (eventBus, pattern or schedule), not %s",
+                S_kind(ev));
         return;
     }
     if (S_get(ev, "schedule") && !S_get(ev, "pattern")) {
@@ -1808,7 +1823,7 @@ static void S_event(S_ctx *c, S_elem *fn, const tm_node *item)
         for (size_t i = 0; i < n; i++)
             if (strcmp(kind, S_event_kinds[i]) == 0) {
                 if (ev->kind != TM_NODE_MAP) {
-                    S_error(c, ev, "the %s event must be a map, not a %s", kind, tm_node_kind_name(ev));
+                    S_error(c, ev, "the %s event must be a map, not %s", kind, S_kind(ev));
                     return;
                 }
                 S_event_generic(c, fn, ev, kind);
@@ -2010,8 +2025,8 @@ static void S_function(S_ctx *c, const tm_pair *p, const tm_node *provider)
     at.line = p->line, at.col = p->col;
     if (!f || f->kind != TM_NODE_MAP) {
         S_error(c, f && f->kind != TM_NODE_SCALAR ? f : &at,
-                "function '%s' must be a map (handler, events, ...), not a %s", p->key,
-                f ? tm_node_kind_name(f) : "nothing");
+                "function '%s' must be a map (handler, events, ...), not %s", p->key,
+                f ? S_kind(f) : "nothing");
         return;
     }
     const char *handler = S_text(S_get(f, "handler"));
@@ -2130,7 +2145,7 @@ static void S_function(S_ctx *c, const tm_pair *p, const tm_node *provider)
     /* events */
     const tm_node *events = S_get(f, "events");
     if (events && events->kind != TM_NODE_LIST && !(events->kind == TM_NODE_SCALAR && events->stype == TM_SCALAR_NULL)) {
-        S_error(c, events, "'events' of function '%s' must be a list, not a %s", p->key, tm_node_kind_name(events));
+        S_error(c, events, "'events' of function '%s' must be a list, not %s", p->key, S_kind(events));
         return;
     }
     for (size_t i = 0; events && events->kind == TM_NODE_LIST && i < events->n && !c->failed; i++)
@@ -2795,9 +2810,21 @@ static tm_node *S_assemble(S_ctx *c, tm_map *rename, tm_vec *extra_boundaries)
 /* ================================================================= entry */
 
 /* The resources section: a map with Resources, or a list of such maps. */
+/* A part of the file left to a variable stridec does not resolve
+ * (`- ${file(./resources.yml)}`): a warning, and the part is skipped. */
+static int S_unfollowed(S_ctx *c, const tm_node *n, const char *what)
+{
+    if (!n || n->kind != TM_NODE_SCALAR || n->stype != TM_SCALAR_STRING || !strstr(n->text, "${"))
+        return 0;
+    tm_diag_add(c->d, TM_DIAG_WARNING, "import", c->file, n->line, n->col,
+                "%s from '%.*s' are not in the model: stridec reads only this file", what,
+                (int)(n->len > 80 ? 80 : n->len), n->text);
+    return 1;
+}
+
 static const tm_node *S_resources(S_ctx *c, const tm_node *res)
 {
-    if (!res)
+    if (!res || S_unfollowed(c, res, "resources"))
         return NULL;
     if (res->kind == TM_NODE_LIST) {
         tm_node *all = tm_node_new(c->a, TM_NODE_MAP, res->file, res->line, res->col);
@@ -2809,16 +2836,18 @@ static const tm_node *S_resources(S_ctx *c, const tm_node *res)
             if (c->failed)
                 return NULL;
         }
-        return all;
+        return all->n ? all : NULL;
     }
     if (res->kind != TM_NODE_MAP) {
-        S_error(c, res, "'resources' must be a map with 'Resources' (CloudFormation), not a %s",
-                tm_node_kind_name(res));
+        S_error(c, res, "'resources' must be a map with 'Resources' (CloudFormation), not %s",
+                S_kind(res));
         return NULL;
     }
     const tm_node *r = S_get(res, "Resources");
+    if (S_unfollowed(c, r, "resources"))
+        return NULL;
     if (r && r->kind != TM_NODE_MAP) {
-        S_error(c, r, "'Resources' must be a map of logical ids to resources, not a %s", tm_node_kind_name(r));
+        S_error(c, r, "'Resources' must be a map of logical ids to resources, not %s", S_kind(r));
         return NULL;
     }
     for (size_t i = 0; r && i < r->n; i++) {
@@ -2970,8 +2999,8 @@ tm_node *tm_import_serverless(tm_arena *arena, const tm_node *root, const char *
         goto done;
     const tm_node *prov_src = tm_node_get(root, "provider");
     if (prov_src && prov_src->kind != TM_NODE_MAP) {
-        S_error(c, prov_src, "'provider' must be a map (name: aws, runtime, region, ...), not a %s",
-                tm_node_kind_name(prov_src));
+        S_error(c, prov_src, "'provider' must be a map (name: aws, runtime, region, ...), not %s",
+                S_kind(prov_src));
         goto done;
     }
     tm_node *stage = S_stage_node(c, root);
@@ -2998,10 +3027,37 @@ tm_node *tm_import_serverless(tm_arena *arena, const tm_node *root, const char *
         tm_map_put(c->ids, *r, (void *)1);
 
     const tm_node *functions = S_get(c->root, "functions");
+    if (functions && functions->kind == TM_NODE_LIST) {
+        /* functions: [ {a: ...}, ${file(more.yml)} ]: the maps merged */
+        tm_node *all = tm_node_new(c->a, TM_NODE_MAP, functions->file, functions->line, functions->col);
+        for (size_t i = 0; i < functions->n; i++) {
+            const tm_node *f = functions->items[i];
+            if (S_unfollowed(c, f, "functions"))
+                continue;
+            if (f->kind != TM_NODE_MAP) {
+                S_error(c, f, "an item of the 'functions' list must be a map of function names to their "
+                              "settings, not %s", S_kind(f));
+                goto done;
+            }
+            for (size_t k = 0; k < f->n; k++) {
+                if (tm_node_get(all, f->pairs[k].key)) {
+                    tm_node at = {0};
+                    at.line = f->pairs[k].line, at.col = f->pairs[k].col;
+                    S_error(c, &at, "function '%s' is defined twice", f->pairs[k].key);
+                    goto done;
+                }
+                tm_node_map_put(c->a, all, f->pairs[k].key, f->pairs[k].line, f->pairs[k].col,
+                                f->pairs[k].value);
+            }
+        }
+        functions = all;
+    }
+    if (S_unfollowed(c, functions, "functions"))
+        functions = NULL;
     if (functions && functions->kind != TM_NODE_MAP &&
         !(functions->kind == TM_NODE_SCALAR && functions->stype == TM_SCALAR_NULL)) {
-        S_error(c, functions, "'functions' must be a map of function names to their settings, not a %s",
-                tm_node_kind_name(functions));
+        S_error(c, functions, "'functions' must be a map of function names to their settings, not %s",
+                S_kind(functions));
         goto done;
     }
     const tm_node *res = S_get(c->root, "resources");

@@ -369,6 +369,34 @@ START_TEST(cli_import_then_check)
 }
 END_TEST
 
+/* Parts left to ${file(...)} are skipped with a warning naming them; the
+ * rest imports. */
+START_TEST(unfollowed_files)
+{
+    char *diags;
+    char *y = S_import_text("service: v\n"
+                            "provider: {name: aws}\n"
+                            "functions:\n"
+                            "  - ${file(./fns.yml)}\n"
+                            "  - one: {handler: h}\n"
+                            "resources: ${file(res.yml)}\n",
+                            &diags);
+    ck_assert_msg(y != NULL, "%.1500s", diags);
+    ck_assert_str_eq(diags,
+                     "t.yml:4:5: warning: functions from '${file(./fns.yml)}' are not in the model: "
+                     "stridec reads only this file\n"
+                     "    - ${file(./fns.yml)}\n"
+                     "      ^\n"
+                     "t.yml:6:12: warning: resources from '${file(res.yml)}' are not in the model: "
+                     "stridec reads only this file\n"
+                     "  resources: ${file(res.yml)}\n"
+                     "             ^\n");
+    ck_assert_msg(strstr(y, "  - id: one\n") != NULL, "%.1500s", y);
+    free(y);
+    free(diags);
+}
+END_TEST
+
 /* -------------------------------------------------------------- fuzz */
 
 static uint32_t S_rand(uint32_t *s)
@@ -439,6 +467,7 @@ Suite *suite_import_sls(void)
     tcase_add_test(tc, detected);
     tcase_add_test(tc, bad_inputs);
     tcase_add_test(tc, variables);
+    tcase_add_test(tc, unfollowed_files);
     tcase_add_test(tc, threats_ses_sample);
     tcase_add_test(tc, threats_signed_uploads);
     tcase_add_test(tc, threats_sqs_sample);
