@@ -412,7 +412,9 @@ static int S_is_placeholder(const char *v, size_t n)
                                         "required", "optional", "string",   "redacted",
                                         "changeme", "password", "secret",   "read",
                                         "write",    "read-all", "write-all", "disabled",
-                                        "enabled",  "example",  "placeholder"};
+                                        "enabled",  "example",  "placeholder", "replaced",
+                                        "replace-me", "replace_me", "replaceme", "dummy",
+                                        "generated", "todo-change", "your-password"};
     /* Shorter values are flags and words ("yes", "write"), not credentials. */
     if (n < 6)
         return 1;

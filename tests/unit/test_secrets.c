@@ -164,6 +164,9 @@ START_TEST(references_are_not_secrets)
     /* Flags and words. */
     S_none("permissions:\n  id-token: write\n");
     S_none("password: required\n");
+    /* a generated secret's template (CloudFormation GenerateSecretString) */
+    S_none("SecretStringTemplate: !Sub '{\"Password\": \"REPLACED\"}'\n");
+    S_none("db_password: REPLACE_ME\n");
     S_none("secret_scanning: false\n");
     S_none("if (password == other) {\n");
 }
