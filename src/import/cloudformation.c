@@ -315,7 +315,7 @@ struct S_el {
     int private_api;
     int has_body; /* an OpenAPI definition we do not read for auth */
     /* functions */
-    int n_perms, perms_without_source;
+    int n_perms, n_service_perms, perms_without_source;
 };
 
 typedef struct {
@@ -2122,6 +2122,8 @@ static S_el *S_source(S_ctx *c, const tm_node *v, const char *type, const char *
 static void S_add_perm(S_el *el, int service, int has_source)
 {
     el->n_perms++;
+    if (service)
+        el->n_service_perms++;
     if (service && !has_source)
         el->perms_without_source++;
 }
@@ -3245,7 +3247,9 @@ tm_node *tm_import_cloudformation(tm_arena *arena, const tm_node *root, const ch
                 }
             }
         } else if (strcmp(el->type, "aws.lambda") == 0) {
-            if (el->n_perms)
+            /* Only service principals can be narrowed by SourceArn; with
+             * none, the fact is not stated (a "*" principal is its own rule). */
+            if (el->n_service_perms)
                 S_prop_bool(c, el, "invoke_source_arn", el->perms_without_source == 0, el->pos);
             if (el->identity) {
                 for (size_t k = 0; k < c->idns.len; k++) {
