@@ -180,9 +180,11 @@ START_TEST(threats_ses_sample)
 {
     /* Mail from anyone lands in the bucket (SES) and the bucket's event
      * invokes postprocess: S3 event injection on that trigger, an
-     * unauthenticated internet crossing into SES, and the shared s3:* role. */
+     * unauthenticated internet crossing into SES, the stored mail itself as
+     * untrusted input, and the shared s3:* role. */
     static const char *const want[] = {
         "EVENT-INJECTION-S3@sesreceiveemailbody--postprocess",
+        "EVENT-INJECTION-EMAIL-STORED@sesreceiveemailbody--postprocess",
         "SES-NO-TLS@ses",
         "IAM-ACTION-STAR@lambda-execution-role",
         "IAM-RESOURCE-STAR@lambda-execution-role",
