@@ -9,8 +9,10 @@
  * render cache with its gvc context, so SVG, PNG, and the HTML and PDF
  * reports that embed them share one layout.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gvc.h>
 
@@ -18,10 +20,74 @@
 
 #define S_CACHE_KEY "dfd.layout"
 
+/* PNG size. Graphviz's cairo plugin shrinks a bitmap that would reach
+ * 32,767 pixels on a side and says so with fprintf(stderr, "%s: graph is
+ * too large for cairo-renderer bitmaps. Scaling by %g to fit") in
+ * cairogen_begin_page (plugin/pango/gvrender_pango.c, 2.42 as today),
+ * around the error reporter that agseterrf installs, so a library cannot
+ * silence it. We never hand it such a bitmap: S_png_scale chooses the
+ * resolution before rendering, within limits well below cairo's (a 32,767
+ * pixel square would be a 4 GB surface), and says so as a warning. Grids of
+ * wide ranks (dot.c) keep real diagrams far below these limits. */
+#define S_PNG_DPI 96.0         /* Graphviz's resolution for PNG */
+#define S_PNG_MAX_SIDE 16000.0 /* pixels */
+#define S_PNG_MAX_PIXELS 64e6  /* 256 MB of 32-bit surface */
+#define S_PNG_MARGIN 36.0      /* points added to each side for the pad (ours is 0.2 in) */
+
+/* Graphviz keeps the attribute symbols of the graph it laid out last in
+ * process-wide variables (N_penwidth, E_arrowhead, G_peripheries, ...:
+ * lib/common/globals.h, not installed but exported by libgvc), set by each
+ * gvLayout and read again by gvRenderData. We lay out every part before
+ * rendering the next format, so without care a part is rendered with the
+ * symbols of another graph: an attribute read from the wrong slot, or past
+ * the end of the object's attribute record when the other graph declared
+ * more attributes (valgrind: invalid read in agxget; a crash with
+ * --dfd-implicit and split diagrams rendered as SVG, then PNG). Each
+ * layout therefore keeps a copy of the symbols and puts them back before
+ * it is rendered. These are all the Agsym_t variables libgvc 2.42 exports. */
+extern Agsym_t *E_activefillcolor, *E_activepencolor, *E_arrowhead, *E_arrowsz, *E_arrowtail,
+    *E_color, *E_comment, *E_constr, *E_decorate, *E_deletedfillcolor, *E_deletedpencolor,
+    *E_dir, *E_fillcolor, *E_fontcolor, *E_fontname, *E_fontsize, *E_headclip, *E_headlabel,
+    *E_label, *E_label_float, *E_labelangle, *E_labeldistance, *E_labelfontcolor,
+    *E_labelfontname, *E_labelfontsize, *E_layer, *E_minlen, *E_penwidth, *E_samehead,
+    *E_sametail, *E_selectedfillcolor, *E_selectedpencolor, *E_showboxes, *E_style, *E_tailclip,
+    *E_taillabel, *E_visitedfillcolor, *E_visitedpencolor, *E_weight, *E_xlabel,
+    *G_activefillcolor, *G_activepencolor, *G_deletedfillcolor, *G_deletedpencolor,
+    *G_gradientangle, *G_margin, *G_ordering, *G_penwidth, *G_peripheries, *G_selectedfillcolor,
+    *G_selectedpencolor, *G_visitedfillcolor, *G_visitedpencolor, *N_activefillcolor,
+    *N_activepencolor, *N_color, *N_comment, *N_deletedfillcolor, *N_deletedpencolor,
+    *N_distortion, *N_fillcolor, *N_fixed, *N_fontcolor, *N_fontname, *N_fontsize,
+    *N_gradientangle, *N_group, *N_height, *N_imagepos, *N_imagescale, *N_label, *N_layer,
+    *N_margin, *N_nojustify, *N_ordering, *N_orientation, *N_penwidth, *N_peripheries,
+    *N_selectedfillcolor, *N_selectedpencolor, *N_shape, *N_showboxes, *N_sides, *N_skew,
+    *N_style, *N_vertices, *N_visitedfillcolor, *N_visitedpencolor, *N_width, *N_xlabel, *N_z;
+static Agsym_t **const S_gv_syms[] = {
+    &E_activefillcolor, &E_activepencolor, &E_arrowhead, &E_arrowsz, &E_arrowtail, &E_color,
+    &E_comment, &E_constr, &E_decorate, &E_deletedfillcolor, &E_deletedpencolor, &E_dir,
+    &E_fillcolor, &E_fontcolor, &E_fontname, &E_fontsize, &E_headclip, &E_headlabel,
+    &E_label, &E_label_float, &E_labelangle, &E_labeldistance, &E_labelfontcolor,
+    &E_labelfontname, &E_labelfontsize, &E_layer, &E_minlen, &E_penwidth, &E_samehead,
+    &E_sametail, &E_selectedfillcolor, &E_selectedpencolor, &E_showboxes, &E_style,
+    &E_tailclip, &E_taillabel, &E_visitedfillcolor, &E_visitedpencolor, &E_weight,
+    &E_xlabel, &G_activefillcolor, &G_activepencolor, &G_deletedfillcolor,
+    &G_deletedpencolor, &G_gradientangle, &G_margin, &G_ordering, &G_penwidth,
+    &G_peripheries, &G_selectedfillcolor, &G_selectedpencolor, &G_visitedfillcolor,
+    &G_visitedpencolor, &N_activefillcolor, &N_activepencolor, &N_color, &N_comment,
+    &N_deletedfillcolor, &N_deletedpencolor, &N_distortion, &N_fillcolor, &N_fixed,
+    &N_fontcolor, &N_fontname, &N_fontsize, &N_gradientangle, &N_group, &N_height,
+    &N_imagepos, &N_imagescale, &N_label, &N_layer, &N_margin, &N_nojustify, &N_ordering,
+    &N_orientation, &N_penwidth, &N_peripheries, &N_selectedfillcolor, &N_selectedpencolor,
+    &N_shape, &N_showboxes, &N_sides, &N_skew, &N_style, &N_vertices, &N_visitedfillcolor,
+    &N_visitedpencolor, &N_width, &N_xlabel, &N_z,
+};
+#define S_N_GV_SYMS (sizeof S_gv_syms / sizeof *S_gv_syms)
+
 typedef struct {
     GVC_t *gvc;        /* the process's context (S_context) */
     Agraph_t **graphs; /* per part: laid out, or NULL until first needed */
     bool *failed;      /* per part: layout failed (not retried) */
+    bool *scaled;      /* per part: the scaled-PNG warning was given */
+    Agsym_t *(*syms)[S_N_GV_SYMS]; /* per part: Graphviz's symbols after its layout */
     size_t n;
 } S_layout;
 
@@ -68,6 +134,8 @@ static void S_layout_free(void *p)
         }
     free(l->graphs);
     free(l->failed);
+    free(l->scaled);
+    free(l->syms);
     free(l);
 }
 
@@ -97,9 +165,12 @@ static S_layout *S_layout_new(size_t n)
     l->n = n;
     l->graphs = tm_xmalloc(n * sizeof *l->graphs);
     l->failed = tm_xmalloc(n * sizeof *l->failed);
+    l->scaled = tm_xmalloc(n * sizeof *l->scaled);
+    l->syms = tm_xmalloc(n * sizeof *l->syms);
     for (size_t i = 0; i < n; i++) {
         l->graphs[i] = NULL;
         l->failed[i] = false;
+        l->scaled[i] = false;
     }
     return l;
 }
@@ -117,6 +188,23 @@ static S_layout *S_layout_get(const tm_render_opts *o, size_t n, S_layout **owne
     else
         *owned = l;
     return l;
+}
+
+/* The factor (at most 1) that keeps a laid-out graph's PNG within the
+ * limits above. */
+static double S_png_scale(Agraph_t *g)
+{
+    boxf bb = GD_bb(g);
+    double w = (bb.UR.x - bb.LL.x + 2 * S_PNG_MARGIN) * S_PNG_DPI / 72.0;
+    double h = (bb.UR.y - bb.LL.y + 2 * S_PNG_MARGIN) * S_PNG_DPI / 72.0;
+    double f = 1.0;
+    if (w > S_PNG_MAX_SIDE)
+        f = S_PNG_MAX_SIDE / w;
+    if (h * f > S_PNG_MAX_SIDE)
+        f = S_PNG_MAX_SIDE / h;
+    if (w * h * f * f > S_PNG_MAX_PIXELS)
+        f = sqrt(S_PNG_MAX_PIXELS / (w * h));
+    return f;
 }
 
 int tm_dfd_render_image(const tm_analysis *a, const tm_render_opts *o, const char *format,
@@ -139,6 +227,8 @@ int tm_dfd_render_image(const tm_analysis *a, const tm_render_opts *o, const cha
         } else {
             S_repair_rank_lists(g);
             l->graphs[part] = g;
+            for (size_t k = 0; k < S_N_GV_SYMS; k++)
+                l->syms[part][k] = *S_gv_syms[k];
         }
     }
     if (!l->graphs[part]) {
@@ -148,7 +238,22 @@ int tm_dfd_render_image(const tm_analysis *a, const tm_render_opts *o, const cha
     }
     char *data = NULL;
     unsigned int len = 0;
-    if (gvRenderData(l->gvc, l->graphs[part], format, &data, &len) != 0 || !data) {
+    Agraph_t *g = l->graphs[part];
+    for (size_t k = 0; k < S_N_GV_SYMS; k++)
+        *S_gv_syms[k] = l->syms[part][k];
+    double scale = strcmp(format, "png") == 0 ? S_png_scale(g) : 1.0, dpi = GD_drawing(g)->dpi;
+    if (scale < 1.0)
+        GD_drawing(g)->dpi = S_PNG_DPI * scale;
+    if (scale < 1.0 && !l->scaled[part]) {
+        l->scaled[part] = true;
+        tm_diag_add(d, TM_DIAG_WARNING, "render", NULL, 0, 0,
+                    "the data-flow diagram %s is too large for a PNG at full size; its PNG is "
+                    "scaled to %.0f%% (the SVG is not)",
+                    tm_dfd_stem(dfd, part), floor(scale * 100.0));
+    }
+    int rendered = gvRenderData(l->gvc, g, format, &data, &len);
+    GD_drawing(g)->dpi = dpi; /* the layout is shared with the other formats */
+    if (rendered != 0 || !data) {
         tm_diag_add(d, TM_DIAG_ERROR, "render", NULL, 0, 0,
                     "Graphviz could not render the data-flow diagram %s as %s",
                     tm_dfd_stem(dfd, part), format);
