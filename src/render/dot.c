@@ -690,6 +690,27 @@ static bool S_attr_is(const S_attrs *as, const char *key, const char *val)
     return false;
 }
 
+static void S_attr_remove(S_attrs *as, const char *key)
+{
+    S_attr *prev = NULL;
+    for (S_attr *a = as->first; a; prev = a, a = a->next)
+        if (strcmp(a->key, key) == 0) {
+            if (prev)
+                prev->next = a->next;
+            else
+                as->first = a->next;
+            if (as->last == a)
+                as->last = prev;
+            return;
+        }
+}
+
+/* "a|b" with the names in order: the pair of nodes, either way round. */
+static const char *S_pair_key(tm_arena *ar, const char *a, const char *b)
+{
+    return strcmp(a, b) <= 0 ? tm_arena_printf(ar, "%s|%s", a, b) : tm_arena_printf(ar, "%s|%s", b, a);
+}
+
 static S_attr *S_attr_find(const S_attrs *as, const char *key)
 {
     for (S_attr *a = as->first; a; a = a->next)
@@ -878,8 +899,13 @@ static void S_grid(S_ctx *c)
                 h->to_grid++;
         }
     }
-    /* flows that stop ranking, and where their labels go */
+    /* flows that stop ranking, and where their labels go. Graphviz 2.42
+     * aborts (class2.c merge_chain: Assertion `ED_to_virt(e) == NULL')
+     * when two edges between the same nodes, neither with a mid-edge label,
+     * do not rank: so only the first flow of a pair gets an end label, the
+     * others keep theirs in the middle. */
     size_t hub_flows = 0;
+    tm_map *pairs = tm_map_new(256);
     for (S_gedge *e = p->edges; e; e = e->next) {
         S_gn *t = tm_map_get(by_name, e->tail), *h = tm_map_get(by_name, e->head);
         if (!t || !h)
@@ -892,9 +918,13 @@ static void S_grid(S_ctx *c)
                 hub_flows++;
             if (ranks)
                 S_set(c->ar, &e->at, "constraint", "false", false);
+            /* one end-labelled flow per pair of nodes, either way round */
+            const char *pair = S_pair_key(c->ar, e->tail, e->head);
             S_attr *label = t->grid && h->grid ? NULL : S_attr_find(&e->at, "label");
-            if (label)
+            if (label && !tm_map_get(pairs, pair)) {
                 label->key = t->grid ? "taillabel" : "headlabel";
+                tm_map_put(pairs, pair, e);
+            }
             S_gn *ends[2] = {t, h};
             for (int k = 0; k < 2; k++) {
                 S_gn *x = ends[k], *y = ends[1 - k];
@@ -937,10 +967,20 @@ static void S_grid(S_ctx *c)
         size_t rows = (g->n + g->cols - 1) / g->cols;
         size_t row = (2 * k + 1) * rows / (2 * hubs[gi]);
         size_t last = row * g->cols + g->cols < g->n ? row * g->cols + g->cols - 1 : g->n - 1;
-        S_invis(c, g->members[last]->node->name, x->node->name, true);
+        const char *m = g->members[last]->node->name;
+        /* a flow between them becomes the tie (a second, invisible edge
+         * beside it would be the pair that Graphviz aborts on) */
+        S_gedge *flow = tm_map_get(pairs, S_pair_key(c->ar, m, x->node->name));
+        if (flow) {
+            S_attr_remove(&flow->at, "constraint");
+            S_set(c->ar, &flow->at, "minlen", "0", false);
+        } else {
+            S_invis(c, m, x->node->name, true);
+        }
     }
     free(hubs);
     free(placed);
+    tm_map_free(pairs);
     if (hub_flows) {
         /* room between the rows and columns for the labels at the grid
          * ends, hub flows bundled, the graph ranked in one pass */

@@ -1,12 +1,15 @@
 /* The data-flow diagram renderers (dot.c, image.c): golden DOT, determinism,
  * Graphviz accepts what we write, SVG/PNG well-formed, model text cannot
- * inject markup or nodes, Unicode, split mode, implicit entry points.
+ * inject markup or nodes, Unicode, split mode, implicit entry points, grids
+ * for wide ranks, PNG size limits and a quiet stderr.
  *
  * Golden files: tests/golden/NAME.dot. After an intended change, regenerate
  * them with STRIDEC_UPDATE_GOLDEN=1 and review the diff. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cgraph.h>
@@ -189,10 +192,10 @@ static void S_check_png(const char *png, size_t len)
 
 /* ------------------------------------------------------------- golden */
 
-static void S_golden(const char *model, const char *golden)
+static void S_golden_at(const char *model_path, const char *golden)
 {
     S_run r;
-    S_analyze(&r, tu_path(model));
+    S_analyze(&r, model_path);
     tm_render_opts o;
     S_opts(&o);
     size_t len;
@@ -219,6 +222,11 @@ static void S_golden(const char *model, const char *golden)
     free(want);
     free(dot);
     S_free(&r);
+}
+
+static void S_golden(const char *model, const char *golden)
+{
+    S_golden_at(tu_path(model), golden);
 }
 
 START_TEST(golden_minimal)
@@ -627,6 +635,307 @@ START_TEST(split_large_model_per_boundary)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- grids */
+
+/* n users in the Internet boundary, each sending to one API in another
+ * boundary: dot would put the users side by side on one rank. */
+static char *S_fan_model(const char *dir, size_t n)
+{
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_buf_puts(&b, "stridec: 1\nsystem: {name: Fan}\nboundaries:\n"
+                    "  - {id: net, name: Internet, type: internet}\n"
+                    "  - {id: app, name: App, type: application}\nelements:\n");
+    for (size_t i = 0; i < n; i++)
+        tm_buf_printf(&b, "  - {id: u%zu, name: user %zu, type: user, boundary: net}\n", i, i);
+    tm_buf_puts(&b, "  - {id: api, name: API, type: aws.apigateway, boundary: app}\nflows:\n");
+    for (size_t i = 0; i < n; i++)
+        tm_buf_printf(&b, "  - {from: u%zu, to: api, name: call %zu, protocol: https}\n", i, i);
+    char *path = S_write_model(dir, "fan.yaml", b.data);
+    tm_buf_free(&b);
+    return path;
+}
+
+static char *S_fan_dot(size_t n)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_fan_model(dir, n);
+    S_run r;
+    S_analyze(&r, path);
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    tm_render_cache_free(&o);
+    S_free(&r);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+    return dot;
+}
+
+/* 14 users (above S_GRID_MIN): 5 columns (the least c with c * c >= 1.5 * 14),
+ * rows 5 + 5 + 4 in model order; the API is a hub: its flows stop ranking,
+ * their labels move to the users' ends, and it is tied (minlen=0) to the
+ * last node of the middle row (e9) by that node's own flow. The whole DOT
+ * is golden too. */
+START_TEST(grid_for_a_wide_rank)
+{
+    char *dot = S_fan_dot(14);
+    const char *grid = "  e0 -> e1 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e0 -> e5 [style=\"invis\"];\n"
+                       "  e1 -> e2 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e1 -> e6 [style=\"invis\"];\n"
+                       "  e2 -> e3 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e2 -> e7 [style=\"invis\"];\n"
+                       "  e3 -> e4 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e3 -> e8 [style=\"invis\"];\n"
+                       "  e4 -> e9 [style=\"invis\"];\n"
+                       "  e5 -> e6 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e5 -> e10 [style=\"invis\"];\n"
+                       "  e6 -> e7 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e6 -> e11 [style=\"invis\"];\n"
+                       "  e7 -> e8 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e7 -> e12 [style=\"invis\"];\n"
+                       "  e8 -> e9 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e8 -> e13 [style=\"invis\"];\n"
+                       "  e10 -> e11 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e11 -> e12 [style=\"invis\", minlen=\"0\"];\n"
+                       "  e12 -> e13 [style=\"invis\", minlen=\"0\"];\n"
+                       "}\n";
+    const char *at = strstr(dot, "  e0 -> e1 [style");
+    ck_assert_msg(at != NULL, "no grid edges in:\n%s", dot);
+    ck_assert_str_eq(at, grid);
+    /* every flow to the hub has its label at the user's end and does not
+     * rank, but the one from e9, which ties the hub to that row */
+    size_t flows = 0, ranking = 0;
+    for (const char *p = strstr(dot, " -> e14 [taillabel=<"); p; p = strstr(p + 1, " -> e14 [taillabel=<")) {
+        const char *eol = strchr(p, '\n'), *cf = strstr(p, "constraint=\"false\"");
+        if (!cf || cf > eol) {
+            ck_assert_int_eq(strncmp(p - 2, "e9 -> e14", 9), 0);
+            ck_assert_int_eq(strncmp(eol - 14, ", minlen=\"0\"];", 14), 0);
+            ranking++;
+        }
+        flows++;
+    }
+    ck_assert_uint_eq(flows, 14);
+    ck_assert_uint_eq(ranking, 1);
+    ck_assert_ptr_null(strstr(dot, " [label=<<B>1</B>"));
+    ck_assert_ptr_nonnull(strstr(dot, "nodesep=\"0.5\", ranksep=\"1.0\""));
+    ck_assert_ptr_nonnull(strstr(dot, "newrank=\"true\", concentrate=\"true\"]"));
+    S_dot_accepts(dot);
+    /* the same bytes every time, and as the golden file says */
+    char *again = S_fan_dot(14);
+    ck_assert_str_eq(dot, again);
+    free(again);
+    char *dir = tu_tmpdir();
+    char *path = S_fan_model(dir, 14);
+    S_golden_at(path, "tests/golden/grid.dot");
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+    free(dot);
+
+    /* two flows from each user: only the first of a pair moves its label
+     * (Graphviz 2.42 aborts on two label-less non-ranking edges between the
+     * same nodes), and dot accepts the text */
+    dir = tu_tmpdir();
+    path = S_fan_model(dir, 14);
+    FILE *f = fopen(path, "ab");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 14; i++)
+        fprintf(f, "  - {from: u%d, to: api, name: again %d, protocol: https}\n", i, i);
+    fclose(f);
+    S_run r;
+    S_analyze(&r, path);
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    dot = S_render(r.a, &o, tm_render_dot, &len);
+    ck_assert_ptr_nonnull(strstr(dot, "  e3 -> e14 [taillabel=<<B>4</B> call 3"));
+    ck_assert_ptr_nonnull(strstr(dot, "  e3 -> e14 [label=<<B>18</B> again 3"));
+    S_dot_accepts(dot);
+    char *png = S_render(r.a, &o, tm_render_png, &len);
+    S_check_png(png, len);
+    free(png);
+    free(dot);
+    tm_render_cache_free(&o);
+    S_free(&r);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+
+    /* at the threshold: no grid, the plain diagram */
+    dot = S_fan_dot(12);
+    ck_assert_ptr_null(strstr(dot, "invis"));
+    ck_assert_ptr_null(strstr(dot, "constraint"));
+    ck_assert_ptr_null(strstr(dot, "concentrate"));
+    ck_assert_ptr_nonnull(strstr(dot, "nodesep=\"0.35\", ranksep=\"0.6\""));
+    free(dot);
+}
+END_TEST
+
+static void S_png_size(const char *png, size_t len, unsigned long *w, unsigned long *h)
+{
+    ck_assert_uint_gt(len, 24);
+    ck_assert_int_eq(memcmp(png + 12, "IHDR", 4), 0);
+    const unsigned char *p = (const unsigned char *)png + 16;
+    *w = (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | p[2] << 8 | p[3];
+    *h = (unsigned long)p[4] << 24 | (unsigned long)p[5] << 16 | p[6] << 8 | p[7];
+}
+
+/* A generated model of 600 elements (tests/bench/gen-model.sh): 60 users,
+ * 60 partners and 12 applications, each in one boundary's diagram. Before
+ * grids, dfd-internet.png was one row 9,288 pixels wide; now every PNG
+ * stays within 5,000 pixels a side, and the run prints nothing on stderr
+ * (Graphviz included). */
+START_TEST(generated_model_pngs_stay_small_and_quiet)
+{
+    char *dir = tu_tmpdir();
+    size_t n = strlen(dir) + 64;
+    char *model = tm_xmalloc(n), *out = tm_xmalloc(n);
+    snprintf(model, n, "%s/gen.yaml", dir);
+    snprintf(out, n, "%s/out", dir);
+    size_t cn = strlen(model) + strlen(tu_path("tests/bench/gen-model.sh")) + 32;
+    char *cmd = tm_xmalloc(cn);
+    snprintf(cmd, cn, "sh '%s' 600 > '%s'", tu_path("tests/bench/gen-model.sh"), model);
+    ck_assert_int_eq(system(cmd), 0);
+    const char *args[] = {"report", model, "-f", "png", "-o", out, NULL};
+    tu_result res = tu_run(args);
+    ck_assert_msg(res.status == 0, "stridec report failed: %s", res.err);
+    ck_assert_msg(res.err == NULL || res.err[0] == '\0', "stderr is not empty: %s", res.err);
+    DIR *d = opendir(out);
+    ck_assert_ptr_nonnull(d);
+    size_t pngs = 0;
+    int internet = 0;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        size_t l = strlen(de->d_name);
+        if (l < 4 || strcmp(de->d_name + l - 4, ".png") != 0)
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", out, de->d_name);
+        size_t len = 0;
+        char *png = tu_slurp(p, &len);
+        ck_assert_ptr_nonnull(png);
+        unsigned long w, h;
+        S_png_size(png, len, &w, &h);
+        ck_assert_msg(w <= 5000 && h <= 5000, "%s is %lu x %lu pixels", de->d_name, w, h);
+        internet |= strcmp(de->d_name, "dfd-internet.png") == 0;
+        pngs++;
+        free(png);
+    }
+    closedir(d);
+    ck_assert_uint_eq(pngs, 1 + 3 + 12); /* overview, 3 boundaries (one an overview), 12 apps */
+    ck_assert(internet);
+    tu_result_free(&res);
+    free(cmd);
+    free(model);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* A diagram too wide for a PNG at full size (a 6,000-character name
+ * without spaces: about 56,000 pixels): we choose the resolution, say so
+ * in a warning, and Graphviz writes nothing to stderr (its cairo plugin
+ * would print "graph is too large for cairo-renderer bitmaps"). */
+START_TEST(oversized_png_is_scaled_with_a_warning)
+{
+    char *dir = tu_tmpdir();
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_buf_puts(&b, "stridec: 1\nsystem: {name: Wide}\nelements:\n  - {id: w, type: user, name: ");
+    for (int i = 0; i < 6000; i++)
+        tm_buf_putc(&b, 'W');
+    tm_buf_puts(&b, "}\n  - {id: p, name: P, type: aws.lambda}\nflows:\n"
+                    "  - {from: w, to: p, protocol: https}\n");
+    char *path = S_write_model(dir, "wide.yaml", b.data);
+    tm_buf_free(&b);
+    S_run r;
+    S_analyze(&r, path);
+    tm_render_opts o;
+    S_opts(&o);
+    /* stderr into a file while rendering */
+    size_t n = strlen(dir) + 16;
+    char *errpath = tm_xmalloc(n);
+    snprintf(errpath, n, "%s/stderr", dir);
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_ge(fd, 0);
+    dup2(fd, 2);
+    close(fd);
+    tm_buf png;
+    tm_buf_init(&png, 0);
+    tm_diags *d = tm_diags_new();
+    int rc = tm_render_png(r.a, &o, &png, d);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    ck_assert_int_eq(rc, 0);
+    size_t elen = 0;
+    char *err = tu_slurp(errpath, &elen);
+    ck_assert_msg(elen == 0, "stderr: %s", err ? err : "");
+    free(err);
+    ck_assert_uint_eq(tm_diags_errors(d), 0);
+    ck_assert_uint_eq(tm_diags_count(d), 1);
+    const tm_diag *g = tm_diags_get(d, 0);
+    ck_assert_int_eq(g->severity, TM_DIAG_WARNING);
+    ck_assert_ptr_nonnull(strstr(g->message, "dfd is too large for a PNG at full size"));
+    unsigned long w, h;
+    S_png_size(png.data, png.len, &w, &h);
+    ck_assert_uint_le(w, 16000);
+    ck_assert_uint_gt(w, 8000);
+    /* the SVG keeps full size */
+    size_t len;
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    ck_assert_ptr_nonnull(strstr(svg, "<svg width=\""));
+    ck_assert_int_gt(atoi(strstr(svg, "<svg width=\"") + 12), 30000);
+    free(svg);
+    tm_diags_free(d);
+    tm_buf_free(&png);
+    tm_render_cache_free(&o);
+    S_free(&r);
+    free(errpath);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* Split diagrams with implicit entry points rendered as SVG, then PNG:
+ * every part is laid out before the next format renders it, and Graphviz
+ * then read attributes through another graph's symbols (a crash). */
+START_TEST(implicit_split_svg_then_png)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_large_model(dir, 61, 3);
+    S_run r;
+    S_analyze(&r, path);
+    tm_render_opts o;
+    S_opts(&o);
+    o.dfd_split_threshold = 20;
+    o.dfd_implicit = 1;
+    o.extra = tm_outputs_new();
+    size_t len;
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg(svg, len);
+    char *png = S_render(r.a, &o, tm_render_png, &len);
+    S_check_png(png, len);
+    ck_assert_uint_eq(tm_outputs_count(o.extra), 6);
+    free(png);
+    free(svg);
+    tm_render_cache_free(&o);
+    tm_outputs_free(o.extra);
+    S_free(&r);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 START_TEST(implicit_entry_points_add_nodes)
 {
     S_run r;
@@ -703,6 +1012,10 @@ Suite *suite_dfd(void)
     tcase_add_test(tc, split_large_model_per_boundary);
     tcase_add_test(tc, implicit_entry_points_add_nodes);
     tcase_add_test(tc, cli_report_writes_the_diagrams);
+    tcase_add_test(tc, grid_for_a_wide_rank);
+    tcase_add_test(tc, generated_model_pngs_stay_small_and_quiet);
+    tcase_add_test(tc, oversized_png_is_scaled_with_a_warning);
+    tcase_add_test(tc, implicit_split_svg_then_png);
     suite_add_tcase(s, tc);
     return s;
 }
