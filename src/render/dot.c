@@ -708,7 +708,12 @@ static void S_attr_remove(S_attrs *as, const char *key)
 /* "a|b" with the names in order: the pair of nodes, either way round. */
 static const char *S_pair_key(tm_arena *ar, const char *a, const char *b)
 {
-    return strcmp(a, b) <= 0 ? tm_arena_printf(ar, "%s|%s", a, b) : tm_arena_printf(ar, "%s|%s", b, a);
+    if (strcmp(a, b) > 0) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    return tm_arena_printf(ar, "%s|%s", a, b);
 }
 
 static S_attr *S_attr_find(const S_attrs *as, const char *key)
@@ -745,8 +750,9 @@ static void S_grid_ranks(S_part *p, tm_map *by_name, S_gn **all, size_t n)
     size_t m = 0;
     for (S_gedge *e = p->edges; e; e = e->next)
         m++;
-    size_t *off = tm_xmalloc((n + 1) * sizeof *off), *adj = tm_xmalloc((m ? m : 1) * sizeof *adj);
-    size_t *it = tm_xmalloc((n + 1) * sizeof *it), *stack = tm_xmalloc((n ? n : 1) * sizeof *stack);
+    size_t *off = tm_xmalloc((n + 1) * sizeof *off), *it = tm_xmalloc((n + 1) * sizeof *it);
+    size_t *adj = tm_xmalloc((m ? m : 1) * sizeof *adj);
+    size_t *stack = tm_xmalloc((n ? n : 1) * sizeof *stack);
     size_t *post = tm_xmalloc((n ? n : 1) * sizeof *post);
     unsigned char *state = tm_xmalloc(n ? n : 1), *back = tm_xmalloc(m ? m : 1);
     for (size_t i = 0; i <= n; i++)
@@ -952,7 +958,8 @@ static void S_grid(S_ctx *c)
     }
     /* hubs held only by grids: right of a row of their first grid, the
      * hubs of one grid spread evenly over its rows */
-    size_t *hubs = tm_xmalloc(gridv.len * sizeof *hubs), *placed = tm_xmalloc(gridv.len * sizeof *placed);
+    size_t *hubs = tm_xmalloc(gridv.len * sizeof *hubs);
+    size_t *placed = tm_xmalloc(gridv.len * sizeof *placed);
     for (size_t gi = 0; gi < gridv.len; gi++)
         hubs[gi] = placed[gi] = 0;
     for (size_t i = 0; i < n; i++)
@@ -1147,7 +1154,7 @@ static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem
         for (size_t i = 0; i < m->n_flows; i++)
             S_flow_edge(c, i);
         S_grid(c);
-    S_legend(c);
+        S_legend(c);
         return p;
     }
     for (size_t i = 0; i < m->n_elements; i++)

@@ -709,7 +709,8 @@ START_TEST(grid_for_a_wide_rank)
     /* every flow to the hub has its label at the user's end and does not
      * rank, but the one from e9, which ties the hub to that row */
     size_t flows = 0, ranking = 0;
-    for (const char *p = strstr(dot, " -> e14 [taillabel=<"); p; p = strstr(p + 1, " -> e14 [taillabel=<")) {
+    const char *to_hub = " -> e14 [taillabel=<";
+    for (const char *p = strstr(dot, to_hub); p; p = strstr(p + 1, to_hub)) {
         const char *eol = strchr(p, '\n'), *cf = strstr(p, "constraint=\"false\"");
         if (!cf || cf > eol) {
             ck_assert_int_eq(strncmp(p - 2, "e9 -> e14", 9), 0);
