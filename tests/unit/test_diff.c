@@ -436,14 +436,16 @@ END_TEST
 
 /* ------------------------------------------------------- fuzz corpus */
 
-/* xorshift32: deterministic mutations. */
-static uint32_t S_rand(uint32_t *s)
+
+typedef struct {
+    const tm_catalog *cat;
+    const tm_ruleset *rs;
+} S_fuzz_ctx;
+
+static const char *S_fuzz_one(void *ud, const uint8_t *data, size_t len)
 {
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
+    const S_fuzz_ctx *c = ud;
+    return fuzz_diff_one(c->cat, c->rs, data, len);
 }
 
 START_TEST(fuzz_corpus)
@@ -452,43 +454,11 @@ START_TEST(fuzz_corpus)
     tm_catalog *cat = tm_catalog_builtin(d);
     tm_ruleset *rs = tm_ruleset_new();
     ck_assert_int_eq(tm_ruleset_add_builtin(rs, d), 0);
-    const char *dir = tu_path("tests/fuzz/corpus/diff");
-    DIR *dp = opendir(dir);
-    ck_assert_msg(dp != NULL, "no corpus folder %s", dir);
-    struct dirent *de;
-    size_t files = 0;
-    uint32_t seed = 2463534242u;
-    int rounds = tu_skip_slow() ? 3 : 25;
-    while ((de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        char path[2048];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        size_t len = 0;
-        char *data = tu_slurp(path, &len);
-        if (!data)
-            continue;
-        files++;
-        const char *why = fuzz_diff_one(cat, rs, (const uint8_t *)data, len);
-        ck_assert_msg(why == NULL, "%s: %s", de->d_name, why);
-        /* Mutations that keep the text mostly valid: flip a byte to
-         * another model-ish character, or cut the text short. */
-        uint8_t *buf = malloc(len + 1);
-        for (int round = 0; round < rounds; round++) {
-            memcpy(buf, data, len);
-            size_t n = len;
-            uint32_t r = S_rand(&seed);
-            if (n && r % 4 != 0)
-                buf[S_rand(&seed) % n] = (uint8_t)"a1:-{}[],\"tf\n "[S_rand(&seed) % 14];
-            else if (n)
-                n = S_rand(&seed) % n;
-            why = fuzz_diff_one(cat, rs, buf, n);
-            ck_assert_msg(why == NULL, "%s (mutation %d): %s", de->d_name, round, why);
-        }
-        free(buf);
-        free(data);
-    }
-    closedir(dp);
+    /* Mutations that keep the text mostly valid: a byte flipped to another
+     * model-ish character, or the text cut short. */
+    S_fuzz_ctx c = {cat, rs};
+    size_t files = tu_fuzz_replay("tests/fuzz/corpus/diff", S_fuzz_one, &c, tu_skip_slow() ? 3 : 25, 2,
+                                  "a1:-{}[],\"tf\n ", "a1:-{}[],\"tf\n ");
     ck_assert_uint_ge(files, 5);
     tm_ruleset_free(rs);
     tm_catalog_free(cat);

@@ -477,61 +477,18 @@ END_TEST
 
 /* ---------------------------------------------------------------- fuzz */
 
-static uint32_t S_rand(uint32_t *s)
+
+static const char *S_fuzz_one(void *ud, const uint8_t *data, size_t len)
 {
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
+    (void)ud;
+    return fuzz_import_cfn_one(data, len);
 }
 
 START_TEST(fuzz_corpus_replays_clean)
 {
-    const char *dir = tu_path("tests/fuzz/corpus/import_cfn");
-    DIR *dp = opendir(dir);
-    ck_assert_msg(dp != NULL, "no corpus folder %s", dir);
-    struct dirent *de;
-    size_t files = 0;
-    uint32_t seed = 2463534242u;
-    int rounds = tu_skip_slow() ? 10 : 60;
-    while ((de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-        size_t len = 0;
-        char *data = tu_slurp(path, &len);
-        if (!data)
-            continue;
-        files++;
-        const char *why = fuzz_import_cfn_one((const uint8_t *)data, len);
-        ck_assert_msg(why == NULL, "%s: %s", de->d_name, why);
-        uint8_t *buf = malloc(len + 64);
-        for (int round = 0; round < rounds; round++) {
-            memcpy(buf, data, len);
-            size_t n = len;
-            int edits = 1 + (int)(S_rand(&seed) % 6);
-            for (int e = 0; e < edits; e++) {
-                uint32_t r = S_rand(&seed);
-                if (n && r % 3 == 0)
-                    buf[r % n] = (uint8_t)"\n \"{}[]:!$-0aZ\\"[S_rand(&seed) % 15];
-                else if (r % 3 == 1 && n < len + 63) {
-                    size_t at = n ? r % (n + 1) : 0;
-                    memmove(buf + at + 1, buf + at, n - at);
-                    buf[at] = (uint8_t)"\n\"{}[]:=@*.-0aZ\\"[S_rand(&seed) % 16];
-                    n++;
-                } else if (n) {
-                    n = r % n;
-                }
-            }
-            why = fuzz_import_cfn_one(buf, n);
-            ck_assert_msg(why == NULL, "%s (mutation %d): %s", de->d_name, round, why);
-        }
-        free(buf);
-        free(data);
-    }
-    closedir(dp);
+    size_t files = tu_fuzz_replay("tests/fuzz/corpus/import_cfn", S_fuzz_one, NULL,
+                                  tu_skip_slow() ? 10 : 60, 6, "\n \"{}[]:!$-0aZ\\",
+                                  "\n\"{}[]:=@*.-0aZ\\");
     ck_assert_uint_ge(files, 5);
 }
 END_TEST

@@ -557,55 +557,18 @@ END_TEST
 
 /* -------------------------------------------------------------- fuzzing */
 
-static uint32_t S_rand(uint32_t *s)
+
+static const char *S_fuzz_one(void *ud, const uint8_t *data, size_t len)
 {
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
+    (void)ud;
+    return fuzz_import_td_one(data, len);
 }
 
 START_TEST(fuzz_corpus)
 {
-    char **names;
-    size_t n = S_list("tests/fuzz/corpus/import_td", "", &names);
-    ck_assert_uint_ge(n, 5);
-    uint32_t seed = 2463534242u;
-    int rounds = tu_skip_slow() ? 5 : 60;
-    for (size_t i = 0; i < n; i++) {
-        char path[512];
-        snprintf(path, sizeof path, "tests/fuzz/corpus/import_td/%s", names[i]);
-        size_t len = 0;
-        char *data = tu_slurp(tu_path(path), &len);
-        ck_assert_ptr_nonnull(data);
-        const char *why = fuzz_import_td_one((const uint8_t *)data, len);
-        ck_assert_msg(why == NULL, "%s: %s", path, why);
-        uint8_t *buf = malloc(len + 64);
-        for (int round = 0; round < rounds; round++) {
-            memcpy(buf, data, len);
-            size_t m = len;
-            int edits = 1 + (int)(S_rand(&seed) % 4);
-            for (int e = 0; e < edits; e++) {
-                uint32_t x = S_rand(&seed);
-                if (m && x % 3 == 0)
-                    buf[x % m] = (uint8_t)"0123456789\"{}[],:-.tfn "[S_rand(&seed) % 23];
-                else if (x % 3 == 1 && m < len + 63) {
-                    size_t at = m ? x % (m + 1) : 0;
-                    memmove(buf + at + 1, buf + at, m - at);
-                    buf[at] = (uint8_t)"\"{}[],:0-9"[S_rand(&seed) % 10];
-                    m++;
-                } else if (m) {
-                    m = x % m; /* truncate */
-                }
-            }
-            why = fuzz_import_td_one(buf, m);
-            ck_assert_msg(why == NULL, "%s mutation %d: %s", path, round, why);
-        }
-        free(buf);
-        free(data);
-    }
-    S_free_list(names, n);
+    size_t files = tu_fuzz_replay("tests/fuzz/corpus/import_td", S_fuzz_one, NULL,
+                                  tu_skip_slow() ? 5 : 60, 4, "0123456789\"{}[],:-.tfn ", "\"{}[],:0-9");
+    ck_assert_uint_ge(files, 5);
 }
 END_TEST
 

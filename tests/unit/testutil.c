@@ -1,6 +1,7 @@
 #define _DEFAULT_SOURCE
 #include "testutil.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,4 +127,72 @@ int tu_skip_slow(void)
 {
     const char *s = getenv("STRIDEC_SKIP_SLOW");
     return s && *s && strcmp(s, "0") != 0;
+}
+
+static uint32_t S_xorshift(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+static int S_visible(const struct dirent *de)
+{
+    return de->d_name[0] != '.';
+}
+
+size_t tu_fuzz_replay(const char *rel_dir, tu_fuzz_one one, void *ud, int rounds, int max_edits,
+                      const char *flips, const char *inserts)
+{
+    const char *dir = tu_path(rel_dir);
+    struct dirent **names = NULL;
+    int n_names = scandir(dir, &names, S_visible, alphasort);
+    ck_assert_msg(n_names >= 0, "no corpus folder %s", dir);
+    size_t files = 0, n_flips = flips ? strlen(flips) : 0, n_inserts = strlen(inserts);
+    for (int i = 0; i < n_names; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        size_t len = 0;
+        char *data = tu_slurp(path, &len);
+        if (data) {
+            files++;
+            const char *why = one(ud, (const uint8_t *)data, len);
+            ck_assert_msg(why == NULL, "%s: %s", path, why);
+            uint32_t seed = 2166136261u; /* FNV-1a of the name: never 0 */
+            for (const char *c = names[i]->d_name; *c; c++)
+                seed = (seed ^ (uint8_t)*c) * 16777619u;
+            seed |= 1;
+            uint8_t *buf = malloc(len + (size_t)max_edits + 1);
+            ck_assert_ptr_nonnull(buf);
+            for (int round = 0; round < rounds; round++) {
+                memcpy(buf, data, len);
+                size_t m = len;
+                int edits = 1 + (int)(S_xorshift(&seed) % (uint32_t)max_edits);
+                for (int e = 0; e < edits; e++) {
+                    uint32_t r = S_xorshift(&seed);
+                    if (m && r % 3 == 0) {
+                        uint32_t pick = S_xorshift(&seed);
+                        buf[r % m] = flips ? (n_flips ? (uint8_t)flips[pick % n_flips] : buf[r % m])
+                                           : (uint8_t)(pick & 0xff);
+                    } else if (r % 3 == 1 && n_inserts) {
+                        size_t at = m ? r % (m + 1) : 0;
+                        memmove(buf + at + 1, buf + at, m - at);
+                        buf[at] = (uint8_t)inserts[S_xorshift(&seed) % n_inserts];
+                        m++;
+                    } else if (m) {
+                        m = r % m;
+                    }
+                }
+                why = one(ud, buf, m);
+                ck_assert_msg(why == NULL, "%s (mutation %d): %s", path, round, why);
+            }
+            free(buf);
+            free(data);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return files;
 }

@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "stridec/core.h"
 
@@ -31,5 +32,17 @@ void tu_rmtree(const char *dir);
 
 /* 1 when the slow/valgrind-unfriendly tests should be skipped. */
 int tu_skip_slow(void);
+
+/* A fuzz corpus replayed in the suite: every file of `rel_dir` (name
+ * order) through `one` (NULL when the input was handled as it should be,
+ * else why not), then `rounds` mutations of each: 1 to `max_edits` edits,
+ * each replacing a byte by one of `flips` (NULL: any byte value), inserting
+ * one of `inserts`, or
+ * cutting the text short. The mutations are seeded from the file's name, so
+ * every machine runs the same inputs. Fails the test at the first input
+ * `one` rejects; returns the number of files. */
+typedef const char *(*tu_fuzz_one)(void *ud, const uint8_t *data, size_t len);
+size_t tu_fuzz_replay(const char *rel_dir, tu_fuzz_one one, void *ud, int rounds, int max_edits,
+                      const char *flips, const char *inserts);
 
 #endif
