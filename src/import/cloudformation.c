@@ -1710,11 +1710,12 @@ static void S_openapi(S_ctx *c, S_el *api, const tm_node *body)
     }
 }
 
-static void S_props_api(S_ctx *c, S_res *r, S_el *el)
+/* The stage settings an API (SAM) or its Stage resource (CloudFormation)
+ * states: tracing, access logs, method/route settings, caching. */
+static void S_stage_settings(S_ctx *c, S_res *r, S_el *el, int http)
 {
     const tm_node *v;
     int b;
-    int http = strcmp(r->type, "AWS::Serverless::HttpApi") == 0 || strcmp(r->type, "AWS::ApiGatewayV2::Api") == 0;
     if (S_read_bool(c, S_get(c, r, "TracingEnabled"), S_what(c, r, "TracingEnabled"), &b))
         S_prop_bool(c, el, "tracing", b, S_at(c, S_get(c, r, "TracingEnabled")));
     if ((v = S_get(c, r, http ? "AccessLogSettings" : "AccessLogSetting")) != NULL)
@@ -1725,6 +1726,13 @@ static void S_props_api(S_ctx *c, S_res *r, S_el *el)
         S_method_settings(c, el, v, S_what(c, r, "DefaultRouteSettings"));
     if (S_read_bool(c, S_get(c, r, "CacheClusterEnabled"), S_what(c, r, "CacheClusterEnabled"), &b))
         S_prop_bool(c, el, "caching", b, S_at(c, S_get(c, r, "CacheClusterEnabled")));
+}
+
+static void S_props_api(S_ctx *c, S_res *r, S_el *el)
+{
+    const tm_node *v;
+    int http = strcmp(r->type, "AWS::Serverless::HttpApi") == 0 || strcmp(r->type, "AWS::ApiGatewayV2::Api") == 0;
+    S_stage_settings(c, r, el, http);
     if ((v = S_get(c, r, "EndpointConfiguration")) != NULL)
         S_endpoint_type(c, el, v, S_what(c, r, "EndpointConfiguration"));
     if ((v = S_get(c, r, "Policy")) != NULL)
@@ -2537,16 +2545,7 @@ static void S_folded(S_ctx *c, S_res *r)
         int v2 = strcmp(t, "AWS::ApiGatewayV2::Stage") == 0;
         if (!(el = S_target_el(c, r, v2 ? "ApiId" : "RestApiId", "aws.apigateway")))
             return;
-        if (S_read_bool(c, S_get(c, r, "TracingEnabled"), S_what(c, r, "TracingEnabled"), &b))
-            S_prop_bool(c, el, "tracing", b, S_at(c, S_get(c, r, "TracingEnabled")));
-        if ((v = S_get(c, r, v2 ? "AccessLogSettings" : "AccessLogSetting")) != NULL)
-            S_prop_bool(c, el, "logging", 1, S_at(c, v));
-        if ((v = S_get(c, r, "MethodSettings")) != NULL)
-            S_method_settings(c, el, v, S_what(c, r, "MethodSettings"));
-        if ((v = S_get(c, r, "DefaultRouteSettings")) != NULL)
-            S_method_settings(c, el, v, S_what(c, r, "DefaultRouteSettings"));
-        if (S_read_bool(c, S_get(c, r, "CacheClusterEnabled"), S_what(c, r, "CacheClusterEnabled"), &b))
-            S_prop_bool(c, el, "caching", b, S_at(c, S_get(c, r, "CacheClusterEnabled")));
+        S_stage_settings(c, r, el, v2);
     } else if (strcmp(t, "AWS::WAFv2::WebACLAssociation") == 0) {
         tm_vec refs = {0};
         S_refs(c, S_get(c, r, "ResourceArn"), &refs, 0);
