@@ -152,7 +152,7 @@ install: all
 	chmod -R u+rwX,go+rX,go-w $(DESTDIR)$(PREFIX)/share/stridec/models
 
 clean:
-	rm -rf build build-asan build-fuzz stridec-out $(BIN)
+	rm -rf build build-* stridec-out $(BIN)
 
 distclean: clean
 
