@@ -93,6 +93,57 @@ static int S_rule_cmp(const void *a, const void *b)
     return strcmp(ra->id, rb->id);
 }
 
+/* One result: the threat, where it is, its rule (by index into the rule
+ * list) and, once reviewed, its suppression. */
+static tm_node *S_result(tm_arena *ar, const tm_model *m, const tm_threat *t, size_t rule_index)
+{
+    tm_node *res = S_map(ar);
+    S_str(ar, res, "ruleId", t->rule->id);
+    tm_node_map_put(ar, res, "ruleIndex", 0, 0, tm_node_int(ar, (long long)rule_index));
+    S_str(ar, res, "level", S_level(t->severity));
+    tm_node_map_put(ar, res, "message", 0, 0,
+                    S_text(ar, tm_arena_printf(ar, "%s: %s", t->id, t->title)));
+    tm_node *locs = S_list(ar), *loc = S_map(ar), *phys = S_map(ar), *art = S_map(ar);
+    S_str(ar, art, "uri", t->loc.file ? t->loc.file : m->source);
+    tm_node_map_put(ar, phys, "artifactLocation", 0, 0, art);
+    if (t->loc.line) {
+        tm_node *region = S_map(ar);
+        tm_node_map_put(ar, region, "startLine", 0, 0, tm_node_int(ar, t->loc.line));
+        if (t->loc.col)
+            tm_node_map_put(ar, region, "startColumn", 0, 0, tm_node_int(ar, t->loc.col));
+        tm_node_map_put(ar, phys, "region", 0, 0, region);
+    }
+    tm_node_map_put(ar, loc, "physicalLocation", 0, 0, phys);
+    tm_node *logical = S_list(ar), *lg = S_map(ar);
+    S_str(ar, lg, "name", t->target_id);
+    S_str(ar, lg, "kind", tm_target_type_name(t->target_type));
+    tm_node_list_push(ar, logical, lg);
+    tm_node_map_put(ar, loc, "logicalLocations", 0, 0, logical);
+    tm_node_list_push(ar, locs, loc);
+    tm_node_map_put(ar, res, "locations", 0, 0, locs);
+    tm_node *fp = S_map(ar);
+    S_str(ar, fp, "stridecThreatId/v1", t->id);
+    tm_node_map_put(ar, res, "partialFingerprints", 0, 0, fp);
+    if (!tm_status_is_open(t->status)) {
+        tm_node *sups = S_list(ar), *sup = S_map(ar);
+        S_str(ar, sup, "kind", "external");
+        S_str(ar, sup, "status", "accepted");
+        S_str(ar, sup, "justification",
+              tm_arena_printf(ar, "%s%s%s", tm_status_name(t->status),
+                              t->decision && t->decision->justification ? ": " : "",
+                              t->decision && t->decision->justification ? t->decision->justification
+                                                                        : ""));
+        tm_node_list_push(ar, sups, sup);
+        tm_node_map_put(ar, res, "suppressions", 0, 0, sups);
+    }
+    tm_node *props = S_map(ar);
+    S_str(ar, props, "severity", tm_severity_name(t->severity));
+    S_str(ar, props, "status", tm_status_name(t->status));
+    S_str(ar, props, "mitigation", t->mitigation);
+    tm_node_map_put(ar, res, "properties", 0, 0, props);
+    return res;
+}
+
 int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
 {
     (void)o;
@@ -112,11 +163,6 @@ int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, 
     }
     qsort(used, n_used, sizeof *used, S_rule_cmp);
 
-    tm_node *root = S_map(ar);
-    S_str(ar, root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    S_str(ar, root, "version", "2.1.0");
-    tm_node *runs = S_list(ar);
-    tm_node *run = S_map(ar);
     tm_node *tool = S_map(ar), *driver = S_map(ar);
     S_str(ar, driver, "name", "stridec");
     S_str(ar, driver, "version", STRIDEC_VERSION);
@@ -151,23 +197,14 @@ int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, 
     }
     tm_node_map_put(ar, driver, "rules", 0, 0, rules);
     tm_node_map_put(ar, tool, "driver", 0, 0, driver);
-    tm_node_map_put(ar, run, "tool", 0, 0, tool);
-
-    tm_node_list_push(ar, runs, run);
-    tm_node_map_put(ar, root, "runs", 0, 0, runs);
 
     /* The results are most of the file (one per threat): each is built in a
      * scratch arena and written at once, in exactly the bytes tm_write_json
      * gives for the whole document. */
-    tm_buf_puts(out, "{\n");
-    for (size_t k = 0; k < 2; k++) {
-        tm_buf_puts(out, "  ");
-        tm_json_escape(out, root->pairs[k].key);
-        tm_buf_puts(out, ": ");
-        tm_write_json_at(root->pairs[k].value, out, 2);
-        tm_buf_puts(out, ",\n");
-    }
-    tm_buf_puts(out, "  \"runs\": [\n    {\n      \"tool\": ");
+    tm_buf_puts(out, "{\n"
+                     "  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+                     "  \"version\": \"2.1.0\",\n"
+                     "  \"runs\": [\n    {\n      \"tool\": ");
     tm_write_json_at(tool, out, 6);
     tm_buf_puts(out, ",\n      \"results\": ");
     if (a->n_threats == 0)
@@ -177,54 +214,10 @@ int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, 
     tm_arena *scratch = tm_arena_new();
     for (size_t i = 0; i < a->n_threats; i++) {
         const tm_threat *t = a->threats[i];
-        tm_arena *ar2 = scratch;
-        tm_node *res = S_map(ar2);
-        S_str(ar2, res, "ruleId", t->rule->id);
         size_t idx = 0;
         while (idx < n_used && used[idx] != t->rule)
             idx++;
-        tm_node_map_put(ar2, res, "ruleIndex", 0, 0, tm_node_int(ar2, (long long)idx));
-        S_str(ar2, res, "level", S_level(t->severity));
-        tm_node_map_put(ar2, res, "message", 0, 0,
-                        S_text(ar2, tm_arena_printf(ar2, "%s: %s", t->id, t->title)));
-        tm_node *locs = S_list(ar2), *loc = S_map(ar2), *phys = S_map(ar2), *art = S_map(ar2);
-        S_str(ar2, art, "uri", t->loc.file ? t->loc.file : m->source);
-        tm_node_map_put(ar2, phys, "artifactLocation", 0, 0, art);
-        if (t->loc.line) {
-            tm_node *region = S_map(ar2);
-            tm_node_map_put(ar2, region, "startLine", 0, 0, tm_node_int(ar2, t->loc.line));
-            if (t->loc.col)
-                tm_node_map_put(ar2, region, "startColumn", 0, 0, tm_node_int(ar2, t->loc.col));
-            tm_node_map_put(ar2, phys, "region", 0, 0, region);
-        }
-        tm_node_map_put(ar2, loc, "physicalLocation", 0, 0, phys);
-        tm_node *logical = S_list(ar2), *lg = S_map(ar2);
-        S_str(ar2, lg, "name", t->target_id);
-        S_str(ar2, lg, "kind", tm_target_type_name(t->target_type));
-        tm_node_list_push(ar2, logical, lg);
-        tm_node_map_put(ar2, loc, "logicalLocations", 0, 0, logical);
-        tm_node_list_push(ar2, locs, loc);
-        tm_node_map_put(ar2, res, "locations", 0, 0, locs);
-        tm_node *fp = S_map(ar2);
-        S_str(ar2, fp, "stridecThreatId/v1", t->id);
-        tm_node_map_put(ar2, res, "partialFingerprints", 0, 0, fp);
-        if (!tm_status_is_open(t->status)) {
-            tm_node *sups = S_list(ar2), *sup = S_map(ar2);
-            S_str(ar2, sup, "kind", "external");
-            S_str(ar2, sup, "status", "accepted");
-            S_str(ar2, sup, "justification",
-                  tm_arena_printf(ar2, "%s%s%s", tm_status_name(t->status),
-                                  t->decision && t->decision->justification ? ": " : "",
-                                  t->decision && t->decision->justification ? t->decision->justification
-                                                                            : ""));
-            tm_node_list_push(ar2, sups, sup);
-            tm_node_map_put(ar2, res, "suppressions", 0, 0, sups);
-        }
-        tm_node *props = S_map(ar2);
-        S_str(ar2, props, "severity", tm_severity_name(t->severity));
-        S_str(ar2, props, "status", tm_status_name(t->status));
-        S_str(ar2, props, "mitigation", t->mitigation);
-        tm_node_map_put(ar2, res, "properties", 0, 0, props);
+        tm_node *res = S_result(scratch, m, t, idx);
         tm_buf_puts(out, "        ");
         tm_write_json_at(res, out, 8);
         tm_buf_puts(out, i + 1 < a->n_threats ? ",\n" : "\n      ]");
