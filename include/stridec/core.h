@@ -94,6 +94,7 @@ void tm_buf_reset(tm_buf *b);
 int tm_buf_put(tm_buf *b, const char *s, size_t n);
 int tm_buf_puts(tm_buf *b, const char *s);
 int tm_buf_putc(tm_buf *b, char c);
+int tm_buf_spaces(tm_buf *b, size_t n); /* n spaces (indentation) */
 int tm_buf_printf(tm_buf *b, const char *fmt, ...) TM_PRINTF(2, 3);
 int tm_buf_vprintf(tm_buf *b, const char *fmt, va_list ap);
 char *tm_buf_detach(tm_buf *b); /* caller frees; buffer is reset */

@@ -102,6 +102,18 @@ int tm_buf_putc(tm_buf *b, char c)
     return tm_buf_put(b, &c, 1);
 }
 
+int tm_buf_spaces(tm_buf *b, size_t n)
+{
+    static const char spaces[] = "                                                                ";
+    while (n > 0) {
+        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+        if (tm_buf_put(b, spaces, k) != 0)
+            return -1;
+        n -= k;
+    }
+    return 0;
+}
+
 int tm_buf_vprintf(tm_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -85,16 +85,6 @@ void tm_json_escape(tm_buf *out, const char *s)
     S_json_escape_n(out, s, strlen(s));
 }
 
-static void S_indent(tm_buf *out, size_t n)
-{
-    static const char spaces[] = "                                                                ";
-    while (n > 0) {
-        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-        tm_buf_put(out, spaces, k);
-        n -= k;
-    }
-}
-
 static void S_json_scalar(tm_buf *out, const tm_node *n)
 {
     switch (n->stype) {
@@ -143,7 +133,7 @@ static void S_json(tm_buf *out, const tm_node *n, size_t indent, int pretty)
             tm_buf_putc(out, ',');
         if (pretty) {
             tm_buf_putc(out, '\n');
-            S_indent(out, indent + 2);
+            tm_buf_spaces(out, indent + 2);
         }
         if (map) {
             tm_json_escape(out, n->pairs[i].key);
@@ -153,7 +143,7 @@ static void S_json(tm_buf *out, const tm_node *n, size_t indent, int pretty)
     }
     if (pretty) {
         tm_buf_putc(out, '\n');
-        S_indent(out, indent);
+        tm_buf_spaces(out, indent);
     }
     tm_buf_putc(out, map ? '}' : ']');
 }
@@ -313,7 +303,7 @@ static void S_yaml_block(tm_buf *out, const tm_node *n, size_t indent, int inlin
 {
     for (size_t i = 0; i < n->n && !out->failed; i++) {
         if (i > 0 || !inline_first)
-            S_indent(out, indent);
+            tm_buf_spaces(out, indent);
         if (n->kind == TM_NODE_LIST) {
             const tm_node *item = n->items[i];
             tm_buf_puts(out, "- ");
@@ -334,7 +324,7 @@ static void S_yaml_block(tm_buf *out, const tm_node *n, size_t indent, int inlin
             tm_buf_puts(out, "? ");
             S_yaml_quoted(out, p->key, klen);
             tm_buf_putc(out, '\n');
-            S_indent(out, indent);
+            tm_buf_spaces(out, indent);
         } else {
             S_yaml_string(out, p->key, klen);
         }

@@ -58,14 +58,6 @@ static tm_node *S_flow_ids(ctx *c, const tm_flow *const *f, size_t n)
  * tm_write_json_at(tree, out, 4) gives (tests compare the bytes): threats
  * are the bulk of a large file, and building a tree for each costs more
  * than writing it. */
-static void S_spaces(tm_buf *out, size_t n)
-{
-    static const char sp[] = "                ";
-    for (; n > sizeof sp - 1; n -= sizeof sp - 1)
-        tm_buf_put(out, sp, sizeof sp - 1);
-    tm_buf_put(out, sp, n);
-}
-
 /* Keys are this file's own literals: plain ASCII, nothing to escape. */
 static void S_key(tm_buf *out, const char *key, int *first, size_t indent)
 {
@@ -74,7 +66,7 @@ static void S_key(tm_buf *out, const char *key, int *first, size_t indent)
     else
         tm_buf_put(out, ",\n", 2);
     *first = 0;
-    S_spaces(out, indent);
+    tm_buf_spaces(out, indent);
     tm_buf_putc(out, '"');
     tm_buf_puts(out, key);
     tm_buf_put(out, "\": ", 3);
@@ -108,18 +100,18 @@ static void S_kstrings(tm_buf *out, const char *key, const char *const *v, size_
     for (size_t i = 0; i < n; i++) {
         tm_buf_puts(out, f ? "\n" : ",\n");
         f = 0;
-        S_spaces(out, indent + 2);
+        tm_buf_spaces(out, indent + 2);
         tm_json_escape(out, v[i]);
     }
     tm_buf_putc(out, '\n');
-    S_spaces(out, indent);
+    tm_buf_spaces(out, indent);
     tm_buf_putc(out, ']');
 }
 
 static void S_close(tm_buf *out, size_t indent)
 {
     tm_buf_putc(out, '\n');
-    S_spaces(out, indent);
+    tm_buf_spaces(out, indent);
     tm_buf_putc(out, '}');
 }
 
