@@ -42,6 +42,11 @@ int cli_opt_value(int argc, char **argv, int *i, const char *long_name, const ch
 int cli_list_or_show(const char *cmd, const char *const *words, size_t n_words, const char *what,
                      const char **action);
 
+/* Create folder `dir` and its missing parents. When `created` is not NULL it
+ * gets the topmost folder this call created (NULL when none was), so that a
+ * failed run can remove what it made. 0, or -1 with errno set. */
+int cli_mkdirs(const char *dir, char **created);
+
 /* Write a buffer to a file (atomically) or stdout ("-" or NULL). CLI_OK or CLI_OUTPUT. */
 int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 

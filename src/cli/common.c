@@ -1,7 +1,9 @@
 /* Loading, rule and catalogue set-up and analysis shared by check and report. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -108,4 +110,29 @@ void cli_run_free(cli_run *run)
     tm_catalog_free(run->catalog);
     tm_diags_free(run->diags);
     memset(run, 0, sizeof *run);
+}
+
+int cli_mkdirs(const char *dir, char **created)
+{
+    if (created)
+        *created = NULL;
+    char *p = tm_xstrdup(dir);
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0755) == 0) {
+            if (created && !*created)
+                *created = tm_xstrdup(p);
+        } else if (errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = c;
+        if (!c)
+            break;
+    }
+    free(p);
+    return 0;
 }

@@ -169,24 +169,11 @@ static char *S_dirname(const char *path)
 /* Create the folders of `path` (everything before its last '/'). */
 static int S_mkdirs_for(const char *path)
 {
-    char *p = tm_xstrdup(path);
-    char *last = strrchr(p, '/');
-    int status = 0;
-    if (last) {
-        for (char *s = p + 1; s <= last; s++) {
-            if (*s != '/')
-                continue;
-            *s = '\0';
-            if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                cli_error("init: cannot create folder '%s': %s", p, strerror(errno));
-                status = -1;
-            }
-            *s = '/';
-            if (status)
-                break;
-        }
-    }
-    free(p);
+    char *dir = S_dirname(path);
+    int status = cli_mkdirs(dir, NULL);
+    if (status != 0)
+        cli_error("init: cannot create folder '%s': %s", dir, strerror(errno));
+    free(dir);
     return status;
 }
 

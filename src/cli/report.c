@@ -19,33 +19,7 @@ static const char S_help[] =
     "list (default: all). With several models, each gets DIR/NAME/ (NAME: the model file's\n"
     "name without extension).\n";
 
-/* Create `dir` and its missing parents. *created gets the topmost folder
- * this call created (NULL when the folder existed), for S_rmdirs. */
-static int S_mkdirs(const char *dir, char **created)
-{
-    *created = NULL;
-    char *p = tm_xstrdup(dir);
-    for (char *s = p + 1;; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        if (mkdir(p, 0755) == 0) {
-            if (!*created)
-                *created = tm_xstrdup(p);
-        } else if (errno != EEXIST) {
-            free(p);
-            return -1;
-        }
-        *s = c;
-        if (!c)
-            break;
-    }
-    free(p);
-    return 0;
-}
-
-/* Remove the empty folders S_mkdirs created for `dir`, up to `created`. */
+/* Remove the empty folders cli_mkdirs created for `dir`, up to `created`. */
 static void S_rmdirs(const char *dir, const char *created)
 {
     if (!created)
@@ -128,7 +102,7 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
     char *created = NULL;
     int status = CLI_OK;
     size_t done = 0;
-    if (S_mkdirs(dir, &created) != 0) {
+    if (cli_mkdirs(dir, &created) != 0) {
         cli_error("cannot create output folder '%s': %s", dir, strerror(errno));
         status = CLI_OUTPUT;
     }
