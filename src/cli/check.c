@@ -74,8 +74,8 @@ int cli_check(int argc, char **argv)
         if ((r = cli_opt_value(argc, argv, &i, "--fail-on", NULL, &v)) != 0) {
             if (r < 0)
                 return CLI_INVALID;
-            if (tm_severity_parse(v, &fail_on) != 0 || fail_on == TM_SEV_NONE)
-                return cli_usage("check", "--fail-on takes low, medium, high or critical, not '%s'", v);
+            if (cli_fail_on_value("check", v, &fail_on) != CLI_OK)
+                return CLI_INVALID;
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--format", NULL, &v)) != 0) {

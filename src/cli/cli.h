@@ -50,14 +50,17 @@ int cli_mkdirs(const char *dir, char **created);
 /* Write a buffer to a file (atomically) or stdout ("-" or NULL). CLI_OK or CLI_OUTPUT. */
 int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 
-#endif
-
 /* ------------------------------------------------ loading + analysis */
+#include "engine/analysis_impl.h" /* tm_severity */
 #include "stridec/analysis.h"
 #include "stridec/model.h"
 #include "stridec/render.h"
 
 #define CLI_MAX_LIST 64
+
+/* The value of --fail-on (check, diff): CLI_OK with *out set, or a usage
+ * error (printed). */
+int cli_fail_on_value(const char *cmd, const char *v, tm_severity *out);
 
 /* Options shared by check and report. */
 typedef struct {
@@ -100,3 +103,5 @@ typedef struct {
  * diagnostics were printed. Warnings are printed too. */
 int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run);
 void cli_run_free(cli_run *run);
+
+#endif

@@ -136,3 +136,10 @@ int cli_mkdirs(const char *dir, char **created)
     free(p);
     return 0;
 }
+
+int cli_fail_on_value(const char *cmd, const char *v, tm_severity *out)
+{
+    if (tm_severity_parse(v, out) != 0 || *out == TM_SEV_NONE)
+        return cli_usage(cmd, "--fail-on takes low, medium, high or critical, not '%s'", v);
+    return CLI_OK;
+}

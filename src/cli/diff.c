@@ -43,8 +43,8 @@ int cli_diff(int argc, char **argv)
         if ((r = cli_opt_value(argc, argv, &i, "--fail-on", NULL, &v)) != 0) {
             if (r < 0)
                 return CLI_INVALID;
-            if (tm_severity_parse(v, &fail_on) != 0 || fail_on == TM_SEV_NONE)
-                return cli_usage("diff", "--fail-on takes low, medium, high or critical, not '%s'", v);
+            if (cli_fail_on_value("diff", v, &fail_on) != CLI_OK)
+                return CLI_INVALID;
             continue;
         }
         if ((r = cli_opt_value(argc, argv, &i, "--format", "-f", &v)) != 0) {
