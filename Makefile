@@ -37,7 +37,8 @@ ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(DEFS) -Iinclude -Isrc -I$(B) $(PKG_CFLAG
 ALL_CFLAGS += $(patsubst -I%,-isystem %,$(filter -I%graphviz%,$(PKG_CFLAGS)))
 
 B          ?= build
-LIB_SRC    := $(sort $(wildcard src/core/*.c src/load/*.c src/import/*.c src/engine/*.c src/render/*.c))
+LIB_SRC    := $(sort $(wildcard src/base/*.c src/doc/*.c src/model/*.c src/iam/*.c src/import/*.c \
+                src/engine/*.c src/render/*.c))
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
 EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/rules/*.yaml \

@@ -16,7 +16,7 @@
 #ifndef STRIDEC_DOC_H
 #define STRIDEC_DOC_H
 
-#include "core.h"
+#include "base.h"
 
 typedef enum { TM_NODE_SCALAR, TM_NODE_MAP, TM_NODE_LIST } tm_node_kind;
 

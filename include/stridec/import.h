@@ -13,7 +13,7 @@
 #ifndef STRIDEC_IMPORT_H
 #define STRIDEC_IMPORT_H
 
-#include "core.h"
+#include "base.h"
 #include "doc.h"
 
 typedef enum {

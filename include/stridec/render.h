@@ -6,7 +6,8 @@
 #define STRIDEC_RENDER_H
 
 #include "analysis.h"
-#include "core.h"
+#include "base.h"
+#include "diff.h"
 
 typedef enum { TM_PAPER_A4, TM_PAPER_LETTER } tm_paper;
 
@@ -63,5 +64,21 @@ int tm_render_html(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
 int tm_render_md(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_csv(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+
+/* ---- stridec diff output: compiler-style text and JSON (shape documented in
+ * share/stridec/doc/diff.md). Both deterministic: same diff, same bytes. ---- */
+
+typedef struct {
+    /* --fail-on: the gate on introduced threats, reported in the summary;
+     * TM_SEV_NONE when not asked for. */
+    tm_severity fail_on;
+} tm_diff_render_opts;
+
+/* One line per change, `FILE:LINE:COL: what`, then a summary line.
+ * Model text is written printable (no control characters reach a terminal).
+ * 0, or -1 when the output limit was reached. */
+int tm_render_diff_text(const tm_diff *df, const tm_diff_render_opts *o, tm_buf *out);
+/* The same as one JSON document (pretty, ends with a newline). */
+int tm_render_diff_json(const tm_diff *df, const tm_diff_render_opts *o, tm_buf *out);
 
 #endif

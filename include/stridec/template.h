@@ -24,7 +24,7 @@
 #ifndef STRIDEC_TEMPLATE_H
 #define STRIDEC_TEMPLATE_H
 
-#include "core.h"
+#include "base.h"
 #include "doc.h"
 
 /* Named limits; override with -D at build time. */

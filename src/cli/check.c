@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 
 static const char S_help[] =
     "usage: stridec check MODEL... [--fail-on low|medium|high|critical] [--format text|json|sarif]\n"

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "stridec/core.h"
+#include "stridec/base.h"
 
 /* Exit statuses (DESIGN.md): the same for every subcommand. */
 enum {
@@ -51,7 +51,7 @@ int cli_mkdirs(const char *dir, char **created);
 int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 
 /* ------------------------------------------------ loading + analysis */
-#include "engine/analysis_impl.h" /* tm_severity */
+#include "stridec/analysis.h" /* tm_severity */
 #include "stridec/analysis.h"
 #include "stridec/model.h"
 #include "stridec/render.h"

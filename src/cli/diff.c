@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "engine/diff.h"
-#include "render/diff.h"
+#include "stridec/diff.h"
+#include "stridec/render.h"
 
 static const char S_help[] =
     "usage: stridec diff OLD NEW [--format text|json] [--fail-on low|medium|high|critical]\n"

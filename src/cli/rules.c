@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "engine/analysis_impl.h"
-#include "engine/engine.h"
+#include "stridec/analysis.h"
 
 static const char S_help[] =
     "usage: stridec rules [list]     [--rules FILE]... [--share DIR]\n"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 
 static const char S_help[] =
     "usage: stridec types [list]        [--share DIR]\n"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/diff.h"
+#include "stridec/diff.h"
 
 /* ------------------------------------------------------------- names */
 

@@ -2,7 +2,7 @@
 #ifndef STRIDEC_ENGINE_H
 #define STRIDEC_ENGINE_H
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 #include "engine/expr.h"
 
 /* IAM facts for every identity (iam.c): users, wildcards, privilege escalation. */
@@ -62,7 +62,6 @@ int tm_osv_match_text(const char *file, const char *text, size_t len, const char
  * because the rule language cannot see what they test (advisories). Static
  * storage; tm_analyze runs them after the rule library unless the library
  * already has a rule with the same id. */
-const tm_rule *tm_native_rules(size_t *n);
 int tm_native_rule_holds(const tm_rule *r, const tm_eval_ctx *ctx);
 
 /* Attach what an engine pass found to a threat just raised: the secrets of

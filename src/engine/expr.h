@@ -22,7 +22,7 @@
 #ifndef STRIDEC_EXPR_H
 #define STRIDEC_EXPR_H
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 
 typedef struct tm_expr tm_expr;
 

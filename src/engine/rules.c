@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/analysis_impl.h"
-#include "engine/docval.h"
+#include "stridec/analysis.h"
+#include "doc/check.h"
 #include "engine/expr.h"
 #include "engine/rules.h"
 #include "stridec/doc.h"

@@ -2,7 +2,7 @@
 #ifndef STRIDEC_ENGINE_RULES_H
 #define STRIDEC_ENGINE_RULES_H
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 
 /* Add the rules of a rule file held in memory: `text` (len bytes,
  * NUL-terminated) named `name` in diagnostics, syntax guessed from the name

@@ -39,7 +39,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "load/model_impl.h"
+#include "stridec/model.h"
 #include "stridec/import.h"
 
 #define S_CODE "threatdragon"

@@ -12,7 +12,7 @@
  */
 #include <string.h>
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 #include "stridec/render.h"
 
 static void S_field(tm_buf *out, const char *s, int first)

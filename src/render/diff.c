@@ -1,11 +1,11 @@
 /*
- * stridec diff output (render/diff.h): text for people and CI logs, JSON
+ * stridec diff output (include/stridec/render.h): text for people and CI logs, JSON
  * for tools. Both walk the diff in its order (engine/diff.h); nothing is
  * re-derived here.
  */
 #include <string.h>
 
-#include "render/diff.h"
+#include "stridec/render.h"
 
 #ifndef TM_DIFF_VALUE_SHOWN
 #define TM_DIFF_VALUE_SHOWN 160 /* bytes of a value shown on a text line */

@@ -2,7 +2,7 @@
  * share/stridec/schema/threats.schema.json). */
 #include <string.h>
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 #include "stridec/doc.h"
 #include "stridec/render.h"
 

@@ -2,7 +2,7 @@
 #ifndef STRIDEC_RENDER_IMPL_H
 #define STRIDEC_RENDER_IMPL_H
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 #include "stridec/render.h"
 
 /* What renderers of one run share through tm_render_opts.cache (e.g. the

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/diff.h"
-#include "render/diff.h"
+#include "stridec/diff.h"
+#include "stridec/render.h"
 
 #define FUZZ_DIFF_SEPARATOR "\n---8<---\n"
 

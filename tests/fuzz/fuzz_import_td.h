@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/model_impl.h"
+#include "stridec/model.h"
 #include "stridec/analysis.h"
 #include "stridec/import.h"
 #include "stridec/threatdragon.h"

@@ -40,7 +40,7 @@ have_libfuzzer() {
 }
 
 lib_sources() {
-    for f in src/core/*.c src/load/*.c src/import/*.c src/engine/*.c src/render/*.c build/embedded.c; do
+    for f in src/base/*.c src/doc/*.c src/model/*.c src/iam/*.c src/import/*.c src/engine/*.c src/render/*.c build/embedded.c; do
         [ -f "$f" ] && echo "$f"
     done
     return 0

@@ -25,7 +25,7 @@
 #ifndef STRIDEC_TEST_JSONSCHEMA_H
 #define STRIDEC_TEST_JSONSCHEMA_H
 
-#include "stridec/core.h"
+#include "stridec/base.h"
 #include "stridec/doc.h"
 
 /*

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "load/model_impl.h"
+#include "stridec/model.h"
 #include "testutil.h"
 
 /* Build a model from text; diagnostics go to *dp (caller frees). */
@@ -321,7 +321,7 @@ END_TEST
 
 /* Until the catalogue replaces it, the built-in table must agree with it
  * both ways: a type added to share/stridec/types.yaml fails here, naming
- * the line to add to src/load/model.c. */
+ * the line to add to src/model/model.c. */
 START_TEST(builtin_kinds_agree_with_the_catalogue)
 {
     tm_diags *d = tm_diags_new();

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 #include "testutil.h"
 
 /* Every type MODEL.md names, and the ones the engine issue adds. */

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "stridec/core.h"
+#include "stridec/base.h"
 #include "testutil.h"
 
 START_TEST(arena_allocates_zeroed_and_big_blocks)

@@ -16,7 +16,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 #include "render/dfd.h"
 #include "stridec/render.h"
 #include "testutil.h"

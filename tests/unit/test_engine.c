@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 #include "engine/expr.h"
 #include "stridec/doc.h"
 #include "testutil.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/model_impl.h"
+#include "stridec/model.h"
 #include "testutil.h"
 
 static char *S_diag_text(const tm_diags *d)

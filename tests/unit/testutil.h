@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "stridec/core.h"
+#include "stridec/base.h"
 
 /* Path of a file under the source tree (STRIDEC_ROOT, default "."); static buffer rotation. */
 const char *tu_path(const char *rel);

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "load/reader.h"
+#include "doc/reader.h"
 
 /* Maps smaller than this are searched linearly for duplicate keys; larger
  * ones get a hash index so that a map with 100,000 keys stays linear. */

@@ -32,7 +32,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "load/reader.h"
+#include "doc/reader.h"
 
 typedef struct {
     tm_node *node;    /* map or list under construction */

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "load/model_impl.h"
+#include "stridec/model.h"
 
 #define S_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/analysis_impl.h"
-#include "engine/docval.h"
+#include "stridec/model.h"
+#include "doc/check.h"
 #include "stridec/doc.h"
 #include "stridec/embedded.h"
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/model_impl.h"
+#include "stridec/model.h"
 
 /* ------------------------------------------------------------ the tree */
 

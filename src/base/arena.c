@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "stridec/core.h"
+#include "stridec/base.h"
 
 /* Chunks come from calloc and are never reused, so their memory is already
  * zero: allocations need no memset. The first chunk is small (scratch arenas

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "load/model_impl.h"
+#include "stridec/model.h"
 
 /* ------------------------------------------------------------- enums */
 

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "engine/docval.h"
+#include "doc/check.h"
 
 /* A node's kind as a message says it: "a list", "an integer", "null". */
 const char *tm_dv_what(const tm_node *n)

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/reader.h"
+#include "doc/reader.h"
 
 typedef struct {
     tm_reader r;

@@ -19,7 +19,7 @@
 #ifndef STRIDEC_ENGINE_DIFF_H
 #define STRIDEC_ENGINE_DIFF_H
 
-#include "engine/analysis_impl.h"
+#include "stridec/analysis.h"
 
 typedef enum { TM_DIFF_ADDED, TM_DIFF_REMOVED, TM_DIFF_CHANGED } tm_diff_op;
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stridec/core.h"
+#include "stridec/base.h"
 
 void tm_buf_init(tm_buf *b, size_t limit)
 {

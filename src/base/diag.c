@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stridec/core.h"
+#include "stridec/base.h"
 
 typedef struct {
     char *file;

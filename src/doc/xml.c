@@ -25,7 +25,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#include "load/reader.h"
+#include "doc/reader.h"
 
 #define S_XSI_NS "http://www.w3.org/2001/XMLSchema-instance"
 
