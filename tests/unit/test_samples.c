@@ -696,20 +696,21 @@ START_TEST(samples_import_as_a_reviewer_draws_them)
         tm_import_from from;
         char *diags = NULL;
         tm_model *m = S_import(&e, &from, &diags);
+        const char *base = strrchr(e.sample, '/') ? strrchr(e.sample, '/') + 1 : e.sample;
         if (!e.import_ok) {
             if (m)
                 S_problem(&p, e.name, NULL, "imports, but the expectation says it must fail");
             else if (!strstr(diags, e.error))
                 S_problem(&p, e.name, NULL, "fails without '%s':\n%s", e.error, diags);
-            printf("%-56.56s %22s\n", e.sample, "(invalid: not imported)");
+            printf("%-56.56s %22s\n", base, "(invalid: not imported)");
         } else if (!m && e.known_issue) {
-            printf("%-56.56s %22s\n", e.sample, "(known issue: no import)");
+            printf("%-56.56s %22s\n", base, "(known issue: no import)");
             if (detail)
                 printf("    known issue: %s\n%s", e.known_issue, diags);
             all.flows_req += S_required_flows(&e);
         } else if (!m) {
             S_problem(&p, e.name, NULL, "does not import:\n%s", diags);
-            printf("%-56.56s %22s\n", e.sample, "(DOES NOT IMPORT)");
+            printf("%-56.56s %22s\n", base, "(DOES NOT IMPORT)");
             all.flows_req += S_required_flows(&e);
         } else if (e.known_issue) {
             S_problem(&p, e.name, NULL, "imports now: remove its known_issue (%s)", e.known_issue);
@@ -733,7 +734,7 @@ START_TEST(samples_import_as_a_reviewer_draws_them)
         char el[32], fl[32];
         snprintf(el, sizeof el, "%zu/%zu", sc.elems_found, sc.elems_req);
         snprintf(fl, sizeof fl, "%zu/%zu", sc.flows_found, sc.flows_req);
-        printf("%-56.56s %9s %13s %8.1f%% %6zu %6.1f%%\n", e.sample, el, fl,
+        printf("%-56.56s %9s %13s %8.1f%% %6zu %6.1f%%\n", base, el, fl,
                S_permille(sc.flows_found, sc.flows_req) / 10.0, sc.fp,
                S_permille(sc.tp, sc.tp + sc.fp) / 10.0);
         if (detail)
