@@ -290,9 +290,11 @@ typedef struct {
 typedef struct {
     tm_iam_decision decision;
     bool by_condition; /* an undecided condition made it conditional */
-    bool by_resource;  /* an unresolved or partly matching resource did */
-    /* The deciding statements, in statement order: the Allows that grant (or
-     * may), the Denies that apply (or may). Owned by the arena passed. */
+    bool by_resource;  /* an unresolved or partly matching resource (or principal) did */
+    bool by_action;    /* the action asked (a pattern) is only partly granted or denied */
+    /* The deciding statements, in statement order (the identity's, then the
+     * resource policy's): the Allows that grant (or may: when none grants
+     * for sure), the Denies that apply (or may). Owned by the arena passed. */
     const tm_statement **allows;
     size_t n_allows;
     const tm_statement **denies;
