@@ -434,7 +434,12 @@ unsigned tm_iam_pattern_access(const tm_iam_catalog *c, const char *pattern, uns
     const char *wild = strpbrk(name, "*?");
     if (!wild) {
         tm_iam_action_info info;
-        tm_iam_classify(c, pattern, &info);
+        if (!tm_iam_classify(c, pattern, &info)) {
+            /* ":x", no service: not an action IAM knows; a write by the verb rules' default */
+            if (data)
+                *data = 0;
+            return 1u << TM_IAM_WRITE;
+        }
         if (data)
             *data = info.data;
         return 1u << info.access;
