@@ -36,7 +36,7 @@ static const char *const S_top_keys[] = {"version", "verbs", "services"};
 static const char *const S_service_keys[] = {"prefix", "elements", "resources", "data", "access"};
 static const char *const S_resource_keys[] = {"type", "arn", "element"};
 
-static void S_strings(tm_dv *v, const tm_node *map, const char *key, const char ***out,
+static void S_strings(tm_check *v, const tm_node *map, const char *key, const char ***out,
                       size_t *n)
 {
     int ok = 1;
@@ -44,20 +44,20 @@ static void S_strings(tm_dv *v, const tm_node *map, const char *key, const char 
     *out = NULL;
     *n = 0;
     if (val)
-        *out = tm_dv_strings(v, val, key, false, n, &ok);
+        *out = tm_check_strings(v, val, key, 0, n, NULL, &ok);
 }
 
 /* A map of class name -> list of strings, classes from names[0..n_names). */
-static void S_class_lists(tm_dv *v, const tm_node *map, const char *what,
+static void S_class_lists(tm_check *v, const tm_node *map, const char *what,
                           const char *const *names, size_t n_names, const char ***lists,
                           size_t *counts)
 {
     if (map->kind != TM_NODE_MAP) {
-        tm_dv_error(v, map, "%s must be a map of class -> list of actions, not %s", what,
-                    tm_dv_what(map));
+        tm_check_error(v, "iam-catalog", map, "%s must be a map of class -> list of actions, not %s", what,
+                    tm_check_what(map));
         return;
     }
-    tm_dv_check_keys(v, map, what, names, n_names);
+    tm_check_keys(v, map, what, names, n_names);
     for (size_t i = 0; i < n_names; i++)
         S_strings(v, map, names[i], &lists[i], &counts[i]);
 }
@@ -89,41 +89,41 @@ static void S_collect_actions(tm_arena *a, S_iam_service *s)
     s->actions = (const char **)tm_vec_finish(&v, a, &s->n_actions);
 }
 
-static int S_service(tm_dv *v, const tm_node *n, S_iam_service *s)
+static int S_service(tm_check *v, const tm_node *n, S_iam_service *s)
 {
     size_t before = v->errors;
     if (n->kind != TM_NODE_MAP) {
-        tm_dv_error(v, n, "a service must be a map with keys prefix, elements, ..., not %s",
-                    tm_dv_what(n));
+        tm_check_error(v, "iam-catalog", n, "a service must be a map with keys prefix, elements, ..., not %s",
+                    tm_check_what(n));
         return 0;
     }
     const char *what = "a service";
-    const tm_node *val = tm_dv_require(v, n, "prefix", what);
-    if (val && (s->prefix = tm_dv_string(v, val, "prefix", true)) != NULL)
+    const tm_node *val = tm_check_require(v, n, "prefix", what);
+    if (val && (s->prefix = tm_check_string(v, val, "prefix", TM_CHECK_NONEMPTY)) != NULL)
         what = tm_arena_printf(v->arena, "service '%s'", s->prefix);
-    tm_dv_check_keys(v, n, what, S_service_keys, S_COUNT(S_service_keys));
-    if (tm_dv_require(v, n, "elements", what))
+    tm_check_keys(v, n, what, S_service_keys, S_COUNT(S_service_keys));
+    if (tm_check_require(v, n, "elements", what))
         S_strings(v, n, "elements", &s->elements, &s->n_elements);
     if ((val = tm_node_get(n, "resources")) != NULL) {
         if (val->kind != TM_NODE_LIST) {
-            tm_dv_error(v, val, "'resources' must be a list, not %s", tm_dv_what(val));
+            tm_check_error(v, "iam-catalog", val, "'resources' must be a list, not %s", tm_check_what(val));
         } else {
             s->resources = tm_arena_array(v->arena, val->n ? val->n : 1, sizeof *s->resources);
             for (size_t i = 0; i < val->n; i++) {
                 const tm_node *r = val->items[i];
                 S_iam_resource *x = &s->resources[s->n_resources];
                 if (r->kind != TM_NODE_MAP) {
-                    tm_dv_error(v, r, "a resource must be a map with keys type and arn, not %s",
-                                tm_dv_what(r));
+                    tm_check_error(v, "iam-catalog", r, "a resource must be a map with keys type and arn, not %s",
+                                tm_check_what(r));
                     continue;
                 }
-                tm_dv_check_keys(v, r, "a resource", S_resource_keys, S_COUNT(S_resource_keys));
-                const tm_node *t = tm_dv_require(v, r, "type", "a resource");
-                const tm_node *f = tm_dv_require(v, r, "arn", "a resource");
+                tm_check_keys(v, r, "a resource", S_resource_keys, S_COUNT(S_resource_keys));
+                const tm_node *t = tm_check_require(v, r, "type", "a resource");
+                const tm_node *f = tm_check_require(v, r, "arn", "a resource");
                 const tm_node *e = tm_node_get(r, "element");
-                x->type = t ? tm_dv_string(v, t, "type", true) : NULL;
-                x->format = f ? tm_dv_string(v, f, "arn", true) : NULL;
-                x->element = e ? tm_dv_string(v, e, "element", true)
+                x->type = t ? tm_check_string(v, t, "type", TM_CHECK_NONEMPTY) : NULL;
+                x->format = f ? tm_check_string(v, f, "arn", TM_CHECK_NONEMPTY) : NULL;
+                x->element = e ? tm_check_string(v, e, "element", TM_CHECK_NONEMPTY)
                                : (s->n_elements ? s->elements[0] : NULL);
                 if (x->type && x->format)
                     s->n_resources++;
@@ -151,29 +151,29 @@ static char *S_lower(tm_arena *a, const char *s)
 
 static int S_build(tm_iam_catalog *c, const tm_node *root, tm_diags *d)
 {
-    tm_dv v = {c->arena, d, "iam-catalog", 0};
+    tm_check v = {c->arena, d, 0};
     if (root->kind != TM_NODE_MAP) {
-        tm_dv_error(&v, root, "the IAM service table must be a map with keys 'version', 'verbs' "
+        tm_check_error(&v, "iam-catalog", root, "the IAM service table must be a map with keys 'version', 'verbs' "
                               "and 'services', not %s",
-                    tm_dv_what(root));
+                    tm_check_what(root));
         return 0;
     }
     const char *what = "the IAM service table";
-    tm_dv_check_keys(&v, root, what, S_top_keys, S_COUNT(S_top_keys));
-    const tm_node *ver = tm_dv_require(&v, root, "version", what);
+    tm_check_keys(&v, root, what, S_top_keys, S_COUNT(S_top_keys));
+    const tm_node *ver = tm_check_require(&v, root, "version", what);
     if (ver && !(ver->kind == TM_NODE_SCALAR &&
                  ((ver->stype == TM_SCALAR_INT && ver->ival == S_VERSION) ||
                   (ver->stype == TM_SCALAR_TEXT && strcmp(ver->text, "1") == 0))))
-        tm_dv_error(&v, ver, "unsupported IAM service table version '%s' (this stridec reads "
+        tm_check_error(&v, "iam-catalog", ver, "unsupported IAM service table version '%s' (this stridec reads "
                              "version %d)",
-                    ver->kind == TM_NODE_SCALAR ? ver->text : tm_dv_what(ver), S_VERSION);
-    const tm_node *verbs = tm_dv_require(&v, root, "verbs", what);
+                    ver->kind == TM_NODE_SCALAR ? ver->text : tm_check_what(ver), S_VERSION);
+    const tm_node *verbs = tm_check_require(&v, root, "verbs", what);
     if (verbs)
         S_class_lists(&v, verbs, "'verbs'", S_access_names, TM_IAM_ACCESS_COUNT, c->verbs,
                       c->n_verbs);
-    const tm_node *svcs = tm_dv_require(&v, root, "services", what);
+    const tm_node *svcs = tm_check_require(&v, root, "services", what);
     if (svcs && svcs->kind != TM_NODE_LIST) {
-        tm_dv_error(&v, svcs, "'services' must be a list of services, not %s", tm_dv_what(svcs));
+        tm_check_error(&v, "iam-catalog", svcs, "'services' must be a list of services, not %s", tm_check_what(svcs));
         svcs = NULL;
     }
     c->by_prefix = tm_map_new(svcs ? svcs->n : 0);
@@ -185,7 +185,7 @@ static int S_build(tm_iam_catalog *c, const tm_node *root, tm_diags *d)
                 continue;
             char *key = S_lower(c->arena, s->prefix);
             if (tm_map_get(c->by_prefix, key)) {
-                tm_dv_error(&v, svcs->items[i], "duplicate service '%s'", s->prefix);
+                tm_check_error(&v, "iam-catalog", svcs->items[i], "duplicate service '%s'", s->prefix);
                 continue;
             }
             tm_map_put(c->by_prefix, key, s);

@@ -223,7 +223,7 @@ typedef struct {
     tm_arena *a;
     const tm_iam_read_opts *o;
     tm_iam_policy *out;
-    tm_dv v;
+    tm_check v;
     const char *what;
 } S_rd;
 
@@ -266,8 +266,8 @@ static int S_values(S_rd *r, const tm_node *n, const char *key, int allow_scalar
                             (S_is_text(x) || x->stype == TM_SCALAR_INT ||
                              (allow_scalars && x->stype != TM_SCALAR_NULL));
             if (!scalar_ok && !tm_iam_is_intrinsic(x, NULL)) {
-                tm_dv_error(&r->v, x, "'%s' must be a string or a list of strings, not %s", key,
-                            tm_dv_what(x));
+                tm_check_error(&r->v, S_CODE, x, "'%s' must be a string or a list of strings, not %s", key,
+                            tm_check_what(x));
                 ok = 0;
                 continue;
             }
@@ -294,7 +294,7 @@ static int S_principal(S_rd *r, const tm_node *n, const char *key, const char **
     if (n->kind == TM_NODE_SCALAR) {
         tm_iam_value val = S_resolve(r->a, n, r->o, 0);
         if (val.text && val.exact && strcmp(val.text, "*") != 0) {
-            tm_dv_error(&r->v, n,
+            tm_check_error(&r->v, S_CODE, n,
                         "'%s' must be \"*\" or a map of AWS, Service, Federated or CanonicalUser, "
                         "not '%s'",
                         key, val.text);
@@ -303,14 +303,14 @@ static int S_principal(S_rd *r, const tm_node *n, const char *key, const char **
         return S_values(r, n, key, 0, items, count);
     }
     if (n->kind != TM_NODE_MAP) {
-        tm_dv_error(&r->v, n,
+        tm_check_error(&r->v, S_CODE, n,
                     "'%s' must be \"*\" or a map of AWS, Service, Federated or CanonicalUser, not "
                     "%s",
-                    key, tm_dv_what(n));
+                    key, tm_check_what(n));
         return 0;
     }
     size_t before = r->v.errors;
-    tm_dv_check_keys(&r->v, n, tm_arena_printf(r->a, "'%s'", key), S_principal_keys,
+    tm_check_keys(&r->v, n, tm_arena_printf(r->a, "'%s'", key), S_principal_keys,
                      S_COUNT(S_principal_keys));
     if (r->v.errors != before)
         return 0;
@@ -340,8 +340,8 @@ static int S_conditions(S_rd *r, const tm_node *n, tm_statement *st)
     if (!n)
         return 1;
     if (n->kind != TM_NODE_MAP) {
-        tm_dv_error(&r->v, n, "'Condition' must be a map of operator -> key -> values, not %s",
-                    tm_dv_what(n));
+        tm_check_error(&r->v, S_CODE, n, "'Condition' must be a map of operator -> key -> values, not %s",
+                    tm_check_what(n));
         return 0;
     }
     size_t total = 0;
@@ -357,8 +357,8 @@ static int S_conditions(S_rd *r, const tm_node *n, tm_statement *st)
         if (!keys)
             continue;
         if (keys->kind != TM_NODE_MAP) {
-            tm_dv_error(&r->v, keys, "condition operator '%s' must be a map of key -> values, not %s",
-                        op->key, tm_dv_what(keys));
+            tm_check_error(&r->v, S_CODE, keys, "condition operator '%s' must be a map of key -> values, not %s",
+                        op->key, tm_check_what(keys));
             ok = 0;
             continue;
         }
@@ -387,12 +387,13 @@ static int S_effect(S_rd *r, const tm_node *st, bool *allow)
 {
     const tm_node *e = tm_node_get(st, "Effect");
     if (!e) {
-        tm_dv_error(&r->v, st, "a statement of %s is missing required key 'Effect'", r->what);
+        tm_check_error(&r->v, "missing-key", st, "missing required key 'Effect' in a statement of %s",
+                       r->what);
         return 0;
     }
     tm_iam_value v = S_resolve(r->a, e, r->o, 0);
     if (e->kind != TM_NODE_SCALAR && !tm_iam_is_intrinsic(e, NULL)) {
-        tm_dv_error(&r->v, e, "'Effect' must be Allow or Deny, not %s", tm_dv_what(e));
+        tm_check_error(&r->v, S_CODE, e, "'Effect' must be Allow or Deny, not %s", tm_check_what(e));
         return 0;
     }
     if (!v.text || !v.exact) {
@@ -410,7 +411,7 @@ static int S_effect(S_rd *r, const tm_node *st, bool *allow)
         *allow = false;
         return 1;
     }
-    tm_dv_error(&r->v, e, "'Effect' must be Allow or Deny, not '%s'", v.text);
+    tm_check_error(&r->v, S_CODE, e, "'Effect' must be Allow or Deny, not '%s'", v.text);
     return 0;
 }
 
@@ -419,12 +420,12 @@ static int S_one_of(S_rd *r, const tm_node *st, const char *a, const char *b, in
 {
     const tm_pair *pa = tm_node_get_pair(st, a), *pb = tm_node_get_pair(st, b);
     if (pa && pb) {
-        tm_dv_error_at(&r->v, pb->value ? pb->value->file : st->file, pb->line, pb->col,
+        tm_check_error_at(&r->v, S_CODE, pb->value ? pb->value->file : st->file, pb->line, pb->col,
                        "a statement of %s has both '%s' and '%s' (IAM allows one)", r->what, a, b);
         return 0;
     }
     if (required && !pa && !pb) {
-        tm_dv_error(&r->v, st, "a statement of %s has neither '%s' nor '%s'", r->what, a, b);
+        tm_check_error(&r->v, S_CODE, st, "a statement of %s has neither '%s' nor '%s'", r->what, a, b);
         return 0;
     }
     return 1;
@@ -436,11 +437,11 @@ static void S_statement(S_rd *r, const tm_node *n)
     if (!n)
         return;
     if (n->kind != TM_NODE_MAP) {
-        tm_dv_error(&r->v, n, "a statement of %s must be a map, not %s", r->what, tm_dv_what(n));
+        tm_check_error(&r->v, S_CODE, n, "a statement of %s must be a map, not %s", r->what, tm_check_what(n));
         return;
     }
     size_t before = r->v.errors;
-    tm_dv_check_keys(&r->v, n, tm_arena_printf(r->a, "a statement of %s", r->what),
+    tm_check_keys(&r->v, n, tm_arena_printf(r->a, "a statement of %s", r->what),
                      S_statement_keys, S_COUNT(S_statement_keys));
     tm_statement st;
     memset(&st, 0, sizeof st);
@@ -457,7 +458,7 @@ static void S_statement(S_rd *r, const tm_node *n)
     if ((v = tm_node_get(n, "Sid")) != NULL) {
         tm_iam_value sid = S_resolve(r->a, v, r->o, 0);
         if (v->kind != TM_NODE_SCALAR && !tm_iam_is_intrinsic(v, NULL))
-            tm_dv_error(&r->v, v, "'Sid' must be a string, not %s", tm_dv_what(v));
+            tm_check_error(&r->v, S_CODE, v, "'Sid' must be a string, not %s", tm_check_what(v));
         else
             st.sid = sid.text;
     }
@@ -489,7 +490,6 @@ static void S_init(S_rd *r, tm_arena *arena, const tm_iam_read_opts *o, tm_iam_p
     r->out = out;
     r->v.arena = arena;
     r->v.d = d;
-    r->v.code = S_CODE;
     r->what = o && o->what ? o->what : "the policy";
 }
 
@@ -514,22 +514,22 @@ size_t tm_iam_read_policy(tm_arena *arena, const tm_node *doc, const tm_iam_read
     if (!doc)
         return 0;
     if (doc->kind != TM_NODE_MAP) {
-        tm_dv_error(&r.v, doc, "%s must be a policy document (a map with 'Statement'), not %s",
-                    r.what, tm_dv_what(doc));
+        tm_check_error(&r.v, S_CODE, doc, "%s must be a policy document (a map with 'Statement'), not %s",
+                    r.what, tm_check_what(doc));
         return r.v.errors;
     }
-    tm_dv_check_keys(&r.v, doc, r.what, S_doc_keys, S_COUNT(S_doc_keys));
+    tm_check_keys(&r.v, doc, r.what, S_doc_keys, S_COUNT(S_doc_keys));
     const tm_node *ver = tm_node_get(doc, "Version");
     if (ver) {
         tm_iam_value v = S_resolve(arena, ver, o, 0);
         if (ver->kind != TM_NODE_SCALAR || !v.text ||
             (strcmp(v.text, "2012-10-17") != 0 && strcmp(v.text, "2008-10-17") != 0))
-            tm_dv_error(&r.v, ver, "'Version' of %s must be 2012-10-17 or 2008-10-17, not %s%s%s",
+            tm_check_error(&r.v, S_CODE, ver, "'Version' of %s must be 2012-10-17 or 2008-10-17, not %s%s%s",
                         r.what, ver->kind == TM_NODE_SCALAR ? "'" : "",
-                        ver->kind == TM_NODE_SCALAR ? ver->text : tm_dv_what(ver),
+                        ver->kind == TM_NODE_SCALAR ? ver->text : tm_check_what(ver),
                         ver->kind == TM_NODE_SCALAR ? "'" : "");
     }
-    const tm_node *sts = tm_dv_require(&r.v, doc, "Statement", r.what);
+    const tm_node *sts = tm_check_require(&r.v, doc, "Statement", r.what);
     if (!sts)
         return r.v.errors;
     sts = S_structure(&r, sts, "Statement");
@@ -541,9 +541,9 @@ size_t tm_iam_read_policy(tm_arena *arena, const tm_node *doc, const tm_iam_read
         for (size_t i = 0; i < sts->n; i++)
             S_statement(&r, sts->items[i]);
     } else {
-        tm_dv_error(&r.v, sts,
+        tm_check_error(&r.v, S_CODE, sts,
                     "'Statement' of %s must be a statement (a map) or a list of statements, not %s",
-                    r.what, tm_dv_what(sts));
+                    r.what, tm_check_what(sts));
     }
     return r.v.errors;
 }

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "doc/check.h"
 #include "iam/iam_impl.h"
 
 /* The policy name of an AWS managed policy ARN
@@ -156,48 +157,24 @@ int tm_iam_sam_template(const tm_iam_catalog *c, const char *name, const tm_node
     if (i < 0)
         return 0;
     S_sam s = {params, c->sam_params[i], c->n_sam_params[i]};
-    int bad = 0;
+    tm_check chk = {arena, d, 0};
+    const char *what = tm_arena_printf(arena, "SAM policy template %s", name);
     if (params && params->kind == TM_NODE_MAP) {
-        for (size_t k = 0; k < params->n; k++) {
-            size_t j = 0;
-            while (j < s.n_names && strcmp(s.names[j], params->pairs[k].key) != 0)
-                j++;
-            if (j == s.n_names) {
-                const char *near = tm_did_you_mean(params->pairs[k].key, s.names, s.n_names);
-                const char *file = params->pairs[k].value ? params->pairs[k].value->file
-                                                          : params->file;
-                if (near)
-                    tm_diag_add(d, TM_DIAG_ERROR, "iam-policy", file, params->pairs[k].line,
-                                params->pairs[k].col,
-                                "unknown key '%s' in SAM policy template %s (did you mean '%s'?)",
-                                params->pairs[k].key, name, near);
-                else
-                    tm_diag_add(d, TM_DIAG_ERROR, "iam-policy", file, params->pairs[k].line,
-                                params->pairs[k].col, "unknown key '%s' in SAM policy template %s",
-                                params->pairs[k].key, name);
-                bad = 1;
-            }
-        }
-    } else if (params && !(params->kind == TM_NODE_SCALAR && params->stype == TM_SCALAR_NULL) &&
-               !(params->kind == TM_NODE_MAP)) {
-        tm_diag_add(d, TM_DIAG_ERROR, "iam-policy", params->file, params->line, params->col,
-                    "SAM policy template %s must be given a map of its parameters, not %s", name,
-                    tm_node_kind_name(params));
-        return -1;
+        tm_check_keys(&chk, params, what, s.names, s.n_names);
+        for (size_t j = 0; j < s.n_names; j++)
+            tm_check_require(&chk, params, s.names[j], what);
+    } else if (params && !(params->kind == TM_NODE_SCALAR && params->stype == TM_SCALAR_NULL)) {
+        tm_check_error(&chk, "wrong-type", params, "%s must be a map, not %s", what,
+                       tm_check_what(params));
+    } else if (s.n_names) {
+        /* nothing given where parameters are needed */
+        const tm_loc *at = o ? o->at : NULL;
+        for (size_t j = 0; j < s.n_names; j++)
+            tm_check_error_at(&chk, "missing-key", at ? at->file : NULL, at ? at->line : 0,
+                              at ? at->col : 0, "missing required key '%s' in %s", s.names[j],
+                              what);
     }
-    for (size_t j = 0; j < s.n_names; j++)
-        if (!params || params->kind != TM_NODE_MAP || !tm_node_get(params, s.names[j])) {
-            if (params)
-                tm_diag_add(d, TM_DIAG_ERROR, "iam-policy", params->file, params->line,
-                            params->col, "SAM policy template %s is missing required key '%s'",
-                            name, s.names[j]);
-            else
-                tm_diag_add(d, TM_DIAG_ERROR, "iam-policy", o && o->at ? o->at->file : NULL,
-                            o && o->at ? o->at->line : 0, o && o->at ? o->at->col : 0,
-                            "SAM policy template %s is missing required key '%s'", name,
-                            s.names[j]);
-            bad = 1;
-        }
+    int bad = chk.errors != 0;
     if (bad)
         return -1;
     const char *file = tm_arena_printf(arena, "sam-policy-template:%s", c->sam.names[i]);

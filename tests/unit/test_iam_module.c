@@ -547,8 +547,8 @@ START_TEST(sam_template_errors)
     S_dump_diags(&b, d);
     ck_assert_str_eq(b.data, "error t.yaml:1:2: unknown key 'TabelName' in SAM policy template "
                              "DynamoDBCrudPolicy (did you mean 'TableName'?)\n"
-                             "error t.yaml:1:1: SAM policy template DynamoDBCrudPolicy is missing "
-                             "required key 'TableName'\n");
+                             "error t.yaml:1:1: missing required key 'TableName' in SAM policy "
+                             "template DynamoDBCrudPolicy\n");
     tm_buf_free(&b);
     tm_iam_policy_free(&p);
     tm_diags_free(d);
