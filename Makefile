@@ -41,7 +41,8 @@ LIB_SRC    := $(sort $(wildcard src/base/*.c src/doc/*.c src/model/*.c src/iam/*
                 src/engine/*.c src/render/*.c))
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
-EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/rules/*.yaml \
+EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/iam/*.yaml share/stridec/iam/*.jsonl \
+                share/stridec/rules/*.yaml \
                 share/stridec/rules/*.json share/stridec/rules/*.xml templates/*)) \
               $(sort $(wildcard share/stridec/starter.yaml models/*.yaml models/*.json \
                 models/*.xml models/*/*))
@@ -140,12 +141,13 @@ bench: $(B)/.deps-test-ok all $(TEST_BIN)
 
 # --------------------------------------------------------------- install
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules $(DESTDIR)$(PREFIX)/share/stridec/iam \
 	  $(DESTDIR)$(PREFIX)/share/stridec/schema $(DESTDIR)$(PREFIX)/share/stridec/templates \
 	  $(DESTDIR)$(PREFIX)/share/stridec/models $(DESTDIR)$(PREFIX)/share/doc/stridec
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
 	install -m 644 share/stridec/types.yaml $(DESTDIR)$(PREFIX)/share/stridec/
 	install -m 644 share/stridec/rules/* $(DESTDIR)$(PREFIX)/share/stridec/rules/
+	install -m 644 share/stridec/iam/* $(DESTDIR)$(PREFIX)/share/stridec/iam/
 	install -m 644 share/stridec/schema/* $(DESTDIR)$(PREFIX)/share/stridec/schema/
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/stridec/templates/
 	install -m 644 README.md share/stridec/doc/*.md $(DESTDIR)$(PREFIX)/share/doc/stridec/

@@ -138,8 +138,15 @@ typedef struct {
     size_t n_not_actions;
     const char **resources;
     size_t n_resources;
+    const char **not_resources; /* NotResource: every resource but these */
+    size_t n_not_resources;
     const char **principals;
     size_t n_principals;
+    const char **not_principals; /* NotPrincipal: every principal but these */
+    size_t n_not_principals;
+    /* The policy the statement comes from ("AdministratorAccess", a SAM
+     * template, an inline policy's name), for evidence; may be NULL. */
+    const char *policy;
     tm_condition *conditions;
     size_t n_conditions;
     tm_loc loc;

@@ -653,8 +653,9 @@ static void S_build_flow(S_ctx *c, const tm_node *map)
 /* -------------------------------------------------------- identities */
 
 static const char *const S_identity_keys[] = {"id", "name", "type", "description", "statements"};
-static const char *const S_statement_keys[] = {"sid",       "effect",    "actions",   "not_actions",
-                                               "resources", "principals", "conditions"};
+static const char *const S_statement_keys[] = {
+    "sid",        "effect",         "actions",    "not_actions", "resources", "not_resources",
+    "principals", "not_principals", "conditions", "policy"};
 static const char *const S_condition_keys[] = {"test", "variable", "values"};
 static const char *const S_effect_values[] = {"allow", "deny"};
 
@@ -708,7 +709,11 @@ static void S_build_statement(S_ctx *c, const tm_node *v, tm_statement *st)
     S_strs_into(c, map, "actions", &st->actions, &st->n_actions);
     S_strs_into(c, map, "not_actions", &st->not_actions, &st->n_not_actions);
     S_strs_into(c, map, "resources", &st->resources, &st->n_resources);
+    S_strs_into(c, map, "not_resources", &st->not_resources, &st->n_not_resources);
     S_strs_into(c, map, "principals", &st->principals, &st->n_principals);
+    S_strs_into(c, map, "not_principals", &st->not_principals, &st->n_not_principals);
+    if ((p = tm_node_get_pair(map, "policy")) != NULL)
+        S_str(c, p, &st->policy);
     if ((p = tm_node_get_pair(map, "conditions")) != NULL) {
         const tm_node *list = S_list(c, p);
         if (list) {

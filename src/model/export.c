@@ -124,7 +124,10 @@ static tm_node *S_statement(tm_arena *a, const tm_statement *st)
     S_strs(a, s, "actions", st->actions, st->n_actions);
     S_strs(a, s, "not_actions", st->not_actions, st->n_not_actions);
     S_strs(a, s, "resources", st->resources, st->n_resources);
+    S_strs(a, s, "not_resources", st->not_resources, st->n_not_resources);
     S_strs(a, s, "principals", st->principals, st->n_principals);
+    S_strs(a, s, "not_principals", st->not_principals, st->n_not_principals);
+    S_str(a, s, "policy", st->policy);
     if (st->n_conditions) {
         tm_node *list = tm_node_new(a, TM_NODE_LIST, NULL, 0, 0);
         for (size_t k = 0; k < st->n_conditions; k++) {
