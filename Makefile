@@ -42,6 +42,7 @@ LIB_SRC    := $(sort $(wildcard src/base/*.c src/doc/*.c src/model/*.c src/iam/*
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
 EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/iam/*.yaml share/stridec/iam/*.jsonl \
+                share/stridec/paths/*.yaml \
                 share/stridec/rules/*.yaml \
                 share/stridec/rules/*.json share/stridec/rules/*.xml templates/*)) \
               $(sort $(wildcard share/stridec/starter.yaml models/*.yaml models/*.json \
