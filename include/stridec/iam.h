@@ -140,6 +140,21 @@ unsigned tm_iam_pattern_access(const tm_iam_catalog *c, const char *pattern, uns
  * (NULL and *n 0 for an unknown service). Static storage of the catalogue. */
 const char *const *tm_iam_service_actions(const tm_iam_catalog *c, const char *service, size_t *n);
 
+/* A privilege-escalation action of the table (`escalation`): whoever may
+ * use it on every resource of its kind can raise their own privileges. */
+typedef struct {
+    const char *action;   /* "iam:PassRole" */
+    const char *resource; /* its kind as an ARN pattern (every role of the account, ...) */
+} tm_iam_escalation;
+
+/* The table's escalation actions, in table order. Static storage of the catalogue. */
+const tm_iam_escalation *tm_iam_escalations(const tm_iam_catalog *c, size_t *n);
+
+/* 1 when a condition key narrows a public or foreign principal to known
+ * callers (aws:SourceArn, aws:SourceAccount, aws:PrincipalOrgID, ...: the
+ * table's `narrowing_conditions`), compared without case. */
+int tm_iam_condition_narrows(const tm_iam_catalog *c, const char *key);
+
 /* ========================================================= policy grammar */
 
 /* A resolved value. Text with ${...} placeholders is not exact. */

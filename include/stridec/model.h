@@ -297,6 +297,13 @@ tm_element *tm_model_element(const tm_model *m, const char *id);
 tm_boundary *tm_model_boundary(const tm_model *m, const char *id);
 tm_identity *tm_model_identity(const tm_model *m, const char *id);
 
+/* One IAM statement as a model tree (`sid`, `effect`, `actions`, ... in
+ * MODEL.md order, keys absent when empty). With `positions`, every node sits
+ * at the statement's location (conditions at their own), so that an importer
+ * emitting it keeps diagnostics and evidence pointing into its file. Owned by
+ * `arena`. */
+tm_node *tm_statement_tree(tm_arena *arena, const tm_statement *st, bool positions);
+
 /* 1 when boundary b is e's boundary or one of its ancestors. */
 int tm_boundary_contains(const tm_boundary *b, const tm_element *e);
 

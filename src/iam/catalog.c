@@ -32,7 +32,8 @@ const char *tm_iam_access_name(tm_iam_access a)
 
 /* ------------------------------------------------------- services.yaml */
 
-static const char *const S_top_keys[] = {"version", "verbs", "services"};
+static const char *const S_top_keys[] = {"version", "escalation", "narrowing_conditions", "verbs",
+                                         "services"};
 static const char *const S_service_keys[] = {"prefix", "elements", "resources", "data", "access"};
 static const char *const S_resource_keys[] = {"type", "arn", "element"};
 
@@ -167,6 +168,30 @@ static int S_build(tm_iam_catalog *c, const tm_node *root, tm_diags *d)
         tm_check_error(&v, "iam-catalog", ver, "unsupported IAM service table version '%s' (this stridec reads "
                              "version %d)",
                     ver->kind == TM_NODE_SCALAR ? ver->text : tm_check_what(ver), S_VERSION);
+    const tm_node *esc = tm_node_get(root, "escalation");
+    if (esc && esc->kind != TM_NODE_LIST) {
+        tm_check_error(&v, "iam-catalog", esc, "'escalation' must be a list, not %s",
+                       tm_check_what(esc));
+    } else if (esc) {
+        c->escalation = tm_arena_array(c->arena, esc->n ? esc->n : 1, sizeof *c->escalation);
+        for (size_t i = 0; i < esc->n; i++) {
+            const tm_node *e = tm_check_map(&v, esc->items[i], "an escalation action");
+            if (!e)
+                continue;
+            static const char *const keys[] = {"action", "resource"};
+            tm_check_keys(&v, e, "an escalation action", keys, 2);
+            const tm_node *an = tm_check_require(&v, e, "action", "an escalation action");
+            const tm_node *rn = tm_check_require(&v, e, "resource", "an escalation action");
+            const char *act = an ? tm_check_string(&v, an, "action", TM_CHECK_NONEMPTY) : NULL;
+            const char *res = rn ? tm_check_string(&v, rn, "resource", TM_CHECK_NONEMPTY) : NULL;
+            if (act && res) {
+                c->escalation[c->n_escalation].action = act;
+                c->escalation[c->n_escalation].resource = res;
+                c->n_escalation++;
+            }
+        }
+    }
+    S_strings(&v, root, "narrowing_conditions", &c->narrowing, &c->n_narrowing);
     const tm_node *verbs = tm_check_require(&v, root, "verbs", what);
     if (verbs)
         S_class_lists(&v, verbs, "'verbs'", S_access_names, TM_IAM_ACCESS_COUNT, c->verbs,
@@ -501,4 +526,21 @@ const char *const *tm_iam_service_actions(const tm_iam_catalog *c, const char *s
     const S_iam_service *s = service ? tm_iam_service(c, service, strlen(service)) : NULL;
     *n = s ? s->n_actions : 0;
     return s ? s->actions : NULL;
+}
+
+const tm_iam_escalation *tm_iam_escalations(const tm_iam_catalog *c, size_t *n)
+{
+    *n = c ? c->n_escalation : 0;
+    return c ? c->escalation : NULL;
+}
+
+int tm_iam_condition_narrows(const tm_iam_catalog *c, const char *key)
+{
+    if (!c || !key)
+        return 0;
+    size_t len = strlen(key);
+    for (size_t i = 0; i < c->n_narrowing; i++)
+        if (strlen(c->narrowing[i]) == len && tm_iam_nieq(c->narrowing[i], key, len))
+            return 1;
+    return 0;
 }

@@ -46,6 +46,10 @@ struct tm_iam_catalog {
     S_iam_service *services;
     size_t n_services;
     tm_map *by_prefix; /* lower-case prefix -> S_iam_service* */
+    tm_iam_escalation *escalation;
+    size_t n_escalation;
+    const char **narrowing;
+    size_t n_narrowing;
     S_iam_lines managed, sam;
     /* SAM parameter names per template line (index like sam.names) */
     const char ***sam_params;

@@ -193,6 +193,15 @@ tm_iam_match tm_iam_glob(const char *pattern, const char *subject, int nocase)
         return TM_IAM_MAYBE;
     if (strcmp(pattern, "*") == 0)
         return TM_IAM_YES;
+    /* Fast paths (most calls): a plain subject against a pattern without
+     * unknowns is the ordinary glob. */
+    if (!strpbrk(subject, "*?$")) {
+        if (!strchr(pattern, '$'))
+            return (nocase ? tm_glob_match_nocase(pattern, subject)
+                           : tm_glob_match(pattern, subject))
+                       ? TM_IAM_YES
+                       : TM_IAM_NO;
+    }
     S_toks p, s;
     S_tokenize(pattern, &p);
     S_tokenize(subject, &s);

@@ -816,6 +816,64 @@ START_TEST(reach_model)
 }
 END_TEST
 
+/* Statements read by the grammar, emitted as model trees with positions and
+ * built into a model, come back the same (the builder reads not_resources,
+ * not_principals and policy) and keep their places in the policy's file. */
+START_TEST(statements_round_trip_through_the_model)
+{
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    const tm_node *root =
+        tm_read_file_tree(a, tu_path("tests/iam/grammar/every-key.yaml"), NULL, d);
+    ck_assert_ptr_nonnull(root);
+    tm_iam_policy p = {0};
+    tm_iam_read_opts o = {0};
+    o.policy = "every-key";
+    ck_assert_uint_eq(tm_iam_read_policy(a, root, &o, &p, d), 0);
+    tm_node *m = tm_node_new(a, TM_NODE_MAP, NULL, 0, 0);
+    tm_node_map_put(a, m, "stridec", 0, 0, tm_node_int(a, 1));
+    tm_node *sys = tm_node_new(a, TM_NODE_MAP, NULL, 0, 0);
+    tm_node_map_put(a, sys, "name", 0, 0, tm_node_string(a, "round trip"));
+    tm_node_map_put(a, m, "system", 0, 0, sys);
+    tm_node *ids = tm_node_new(a, TM_NODE_LIST, NULL, 0, 0);
+    tm_node *id = tm_node_new(a, TM_NODE_MAP, NULL, 0, 0);
+    tm_node_map_put(a, id, "id", 0, 0, tm_node_string(a, "r"));
+    tm_node_map_put(a, id, "type", 0, 0, tm_node_string(a, "aws.iam.role"));
+    tm_node *sts = tm_node_new(a, TM_NODE_LIST, NULL, 0, 0);
+    for (size_t i = 0; i < p.n; i++)
+        tm_node_list_push(a, sts, tm_statement_tree(a, &p.items[i], true));
+    tm_node_map_put(a, id, "statements", 0, 0, sts);
+    tm_node_list_push(a, ids, id);
+    tm_node_map_put(a, m, "identities", 0, 0, ids);
+    tm_model *model = tm_model_build(m, "round-trip.yaml", NULL, d);
+    if (!model) {
+        tm_buf b;
+        tm_buf_init(&b, 0);
+        tm_diags_format(d, &b);
+        ck_abort_msg("does not build:\n%s", b.data ? b.data : "");
+    }
+    const tm_identity *x = model->identities[0];
+    ck_assert_uint_eq(x->n_statements, p.n);
+    tm_buf want, got;
+    tm_buf_init(&want, 0);
+    tm_buf_init(&got, 0);
+    for (size_t i = 0; i < p.n; i++) {
+        S_dump(&want, &p.items[i]);
+        S_dump(&got, &x->statements[i]);
+    }
+    ck_assert_str_eq(got.data, want.data);
+    ck_assert_ptr_nonnull(strstr(got.data, "not_principals=[cognito-identity.amazonaws.com"));
+    ck_assert_ptr_nonnull(strstr(got.data, "policy=every-key"));
+    ck_assert_ptr_nonnull(strstr(x->statements[1].loc.file, "every-key.yaml"));
+    tm_buf_free(&want);
+    tm_buf_free(&got);
+    tm_model_free(model);
+    tm_iam_policy_free(&p);
+    tm_diags_free(d);
+    tm_arena_free(a);
+}
+END_TEST
+
 Suite *suite_iam_module(void)
 {
     Suite *s = suite_create("iam_module");
@@ -836,6 +894,7 @@ Suite *suite_iam_module(void)
     tcase_add_test(tc, evaluate_conditions);
     tcase_add_test(tc, evaluate_resource_policy);
     tcase_add_test(tc, reach_model);
+    tcase_add_test(tc, statements_round_trip_through_the_model);
     suite_add_tcase(s, tc);
     return s;
 }
