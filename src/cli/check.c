@@ -24,28 +24,56 @@ static size_t S_gate(const tm_analysis *a, tm_severity fail_on)
     return n;
 }
 
+/* One threat as a compiler-style line. A decided threat (shown with
+ * --verbose) is a note, with its status and justification. */
+static void S_threat_line(tm_buf *line, const tm_analysis *a, const tm_threat *t, int color)
+{
+    int open = tm_status_is_open(t->status);
+    const char *file = t->loc.file ? t->loc.file : a->model->source;
+    tm_buf_style(line, color, TM_STYLE_BOLD);
+    tm_buf_put_printable(line, file, strlen(file), 0);
+    tm_buf_printf(line, ":%u:%u:", (unsigned)t->loc.line, (unsigned)t->loc.col);
+    tm_buf_style(line, color, TM_STYLE_RESET);
+    tm_buf_putc(line, ' ');
+    tm_buf_style(line, color, open ? tm_severity_style(t->severity) : TM_STYLE_NOTE);
+    tm_buf_puts(line, open ? tm_severity_name(t->severity) : "note");
+    tm_buf_style(line, color, TM_STYLE_RESET);
+    tm_buf_printf(line, ": %s: ", t->id);
+    /* Titles carry model text: never let it drive the terminal. */
+    tm_buf_put_printable(line, t->title, strlen(t->title), 0);
+    if (!open) {
+        tm_buf_printf(line, " [%s, %s", tm_status_name(t->status), tm_severity_name(t->severity));
+        const char *why = t->decision ? t->decision->justification : NULL;
+        if (why) {
+            tm_buf_puts(line, ": ");
+            tm_buf_put_printable(line, why, strlen(why), 0);
+        }
+        tm_buf_putc(line, ']');
+    }
+    tm_buf_putc(line, '\n');
+}
+
+/* Text output: open threats (with --verbose the decided ones too; with
+ * --quiet none), then a summary line. */
 static void S_print_text(const cli_run *run, tm_severity fail_on)
 {
     const tm_analysis *a = run->analysis;
+    int color = cli_color(stdout), verbosity = cli_verbosity();
     size_t open = 0;
     for (int s = 0; s < TM_STATUS_COUNT; s++)
         if (tm_status_is_open((tm_status)s))
             open += a->by_status[s];
-    for (size_t i = 0; i < a->n_threats; i++) {
+    tm_buf line;
+    tm_buf_init(&line, 0);
+    for (size_t i = 0; verbosity != CLI_QUIET && i < a->n_threats; i++) {
         const tm_threat *t = a->threats[i];
-        if (!tm_status_is_open(t->status))
+        if (!tm_status_is_open(t->status) && verbosity != CLI_VERBOSE)
             continue;
-        const char *file = t->loc.file ? t->loc.file : a->model->source;
-        tm_buf line;
-        tm_buf_init(&line, 0);
-        tm_buf_printf(&line, "%s:%u:%u: %s: %s: ", file, (unsigned)t->loc.line,
-                      (unsigned)t->loc.col, tm_severity_name(t->severity), t->id);
-        /* Titles carry model text: never let it drive the terminal. */
-        tm_buf_put_printable(&line, t->title, strlen(t->title), 0);
-        tm_buf_putc(&line, '\n');
+        tm_buf_reset(&line);
+        S_threat_line(&line, a, t, color);
         fwrite(line.data, 1, line.len, stdout);
-        tm_buf_free(&line);
     }
+    tm_buf_free(&line);
     printf("%s: %zu threats (%zu critical, %zu high, %zu medium, %zu low); %zu open, %zu at or above %s; "
            "%zu decided in review\n",
            a->model->source, a->n_threats, a->by_severity[TM_SEV_CRITICAL], a->by_severity[TM_SEV_HIGH],

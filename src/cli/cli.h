@@ -24,8 +24,23 @@ int cli_rules(int argc, char **argv);
 int cli_types(int argc, char **argv);
 int cli_init(int argc, char **argv);
 
-/* Print every diagnostic to stderr, compiler-style with source snippets. */
+/* ------------------------------------------------ global options (main.c)
+ * --color=auto|always|never, --quiet and --verbose are read by main() from
+ * anywhere on the command line before the subcommand runs, and are fixed
+ * from then on. */
+enum { CLI_QUIET = -1, CLI_NORMAL = 0, CLI_VERBOSE = 1 };
+/* 1 when text written to `stream` (stdout or stderr) gets colour: always
+ * with --color=always; never with --color=never; by default (auto) only on
+ * a terminal, and not when NO_COLOR is set and not empty or TERM is dumb. */
+int cli_color(FILE *stream);
+/* CLI_QUIET (summary and errors only), CLI_NORMAL or CLI_VERBOSE. */
+int cli_verbosity(void);
+
+/* Print every diagnostic to stderr, compiler-style with source snippets
+ * (styled when cli_color(stderr); with --quiet, errors only). */
 void cli_print_diags(const tm_diags *d);
+/* The same for the diagnostics added since index `from`. */
+void cli_print_diags_from(const tm_diags *d, size_t from);
 /* "stridec: " + message to stderr. */
 void cli_error(const char *fmt, ...) TM_PRINTF(1, 2);
 /* Usage error: message, a hint to --help, returns CLI_INVALID. */

@@ -97,6 +97,15 @@ int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run)
         goto fail;
     cli_print_diags(d); /* warnings */
     run->n_diags_after_analysis = tm_diags_count(d);
+    if (cli_verbosity() == CLI_VERBOSE) {
+        const tm_model *m = run->model;
+        fprintf(stderr,
+                "stridec: %s: elements %zu, flows %zu, boundaries %zu, identities %zu, artifacts %zu; "
+                "rules %zu (%s, --rules files %zu); threats %zu\n",
+                m->source, m->n_elements, m->n_flows, m->n_boundaries, m->n_identities, m->n_artifacts,
+                tm_ruleset_count(run->rules), eo->share ? "--share" : "built-in", eo->n_rules,
+                run->analysis->n_threats);
+    }
     return CLI_OK;
 fail:
     cli_print_diags(d);

@@ -89,7 +89,9 @@ int cli_diff(int argc, char **argv)
     }
 
     tm_diff *df = tm_diff_new(old_run.analysis, new_run.analysis);
-    tm_diff_render_opts ro = {fail_on};
+    tm_diff_render_opts ro = {fail_on,
+                              cli_verbosity() == CLI_QUIET ? TM_DIFF_TEXT_SUMMARY : TM_DIFF_TEXT_ALL,
+                              cli_color(stdout)};
     tm_buf out;
     tm_buf_init(&out, 0);
     int r = strcmp(format, "json") == 0 ? tm_render_diff_json(df, &ro, &out)

@@ -58,18 +58,6 @@ static char *S_stem(const char *path)
     return s;
 }
 
-/* Print the diagnostics added since `from`. */
-static void S_print_from(const tm_diags *d, size_t from)
-{
-    tm_buf b;
-    tm_buf_init(&b, 0);
-    for (size_t i = from; i < tm_diags_count(d); i++)
-        tm_diag_format(d, tm_diags_get(d, i), &b);
-    if (b.len)
-        fwrite(b.data, 1, b.len, stderr);
-    tm_buf_free(&b);
-}
-
 /* 1 when an error with this code was added since diagnostic `from`. */
 static int S_failed_on(const tm_diags *d, size_t from, const char *code)
 {
@@ -163,7 +151,13 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
         } else {
             /* Renderer warnings (e.g. characters the PDF font lacks); the
              * model's own warnings were printed after the analysis. */
-            S_print_from(run.diags, run.n_diags_after_analysis);
+            cli_print_diags_from(run.diags, run.n_diags_after_analysis);
+            if (cli_verbosity() == CLI_VERBOSE) {
+                for (size_t i = 0; i < n_fmts; i++)
+                    printf("wrote %s/%s\n", dir, fmts[i]->filename);
+                for (size_t i = 0; i < tm_outputs_count(ro.extra); i++)
+                    printf("wrote %s/%s\n", dir, tm_outputs_name(ro.extra, i));
+            }
             printf("%s: %zu threats; wrote %zu files to %s\n", model, tm_analysis_threat_count(run.analysis),
                    n_fmts + tm_outputs_count(ro.extra), dir);
         }
