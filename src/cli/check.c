@@ -122,6 +122,8 @@ int cli_check(int argc, char **argv)
     }
     if (eo.n_models == 0)
         return cli_usage("check", "no model given");
+    if (cli_stdin_once("check", eo.models, eo.n_models) != CLI_OK)
+        return CLI_INVALID;
 
     int status = CLI_OK;
     for (size_t m = 0; m < eo.n_models; m++) {

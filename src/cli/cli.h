@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "stridec/base.h"
+#include "stridec/doc.h"
 
 /* Exit statuses (DESIGN.md): the same for every subcommand. */
 enum {
@@ -65,6 +66,18 @@ int cli_mkdirs(const char *dir, char **created);
 /* Write a buffer to a file (atomically) or stdout ("-" or NULL). CLI_OK or CLI_OUTPUT. */
 int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 
+/* ------------------------------------------------ standard input */
+/* "-" as a file name is standard input, read whole (at most
+ * TM_MAX_FILE_BYTES) and named CLI_STDIN_NAME in diagnostics; relative paths
+ * inside it (includes, artifacts) resolve from the current folder. It can
+ * be read once per run. */
+#define CLI_STDIN_NAME "<stdin>"
+int cli_is_stdin(const char *path); /* 1 for "-" */
+/* CLI_OK, or a usage error (printed) when "-" is among `paths` twice. */
+int cli_stdin_once(const char *cmd, const char *const *paths, size_t n);
+/* The document tree of `path` (a file, or "-"), owned by `arena`; *name
+ * gets the name diagnostics use. NULL after diagnostics in d. */
+tm_node *cli_read_tree(tm_arena *arena, const char *path, const char **name, tm_diags *d);
 /* ------------------------------------------------ loading + analysis */
 #include "stridec/analysis.h" /* tm_severity */
 #include "stridec/analysis.h"
@@ -72,6 +85,9 @@ int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 #include "stridec/render.h"
 
 #define CLI_MAX_LIST 64
+
+/* tm_model_load for a file or "-" (see cli_read_tree). Caller frees. */
+tm_model *cli_load_model(const char *path, const tm_load_opts *lo, tm_diags *d);
 
 /* The value of --fail-on (check, diff): CLI_OK with *out set, or a usage
  * error (printed). */

@@ -63,6 +63,8 @@ int cli_diff(int argc, char **argv)
     }
     if (eo.n_models != 2)
         return cli_usage("diff", "takes two models, OLD and NEW");
+    if (cli_stdin_once("diff", eo.models, eo.n_models) != CLI_OK)
+        return CLI_INVALID;
 
     /* The catalogue and rules once first: when they are bad, their errors
      * are shown once, not once per model. */

@@ -99,7 +99,7 @@ int cli_export(int argc, char **argv)
                                    "--to threatdragon only");
 
     tm_diags *d = tm_diags_new();
-    tm_model *m = tm_model_load(model, NULL, d);
+    tm_model *m = cli_load_model(model, NULL, d);
     if (!m) {
         cli_print_diags(d);
         tm_diags_free(d);

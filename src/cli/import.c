@@ -255,8 +255,9 @@ int cli_import(int argc, char **argv)
     tm_buf b;
     tm_buf_init(&b, 0);
 
-    tm_node *src = tm_read_file_tree(a, file, NULL, d);
-    tm_node *tree = src ? tm_import_tree(a, src, file, &from, d) : NULL;
+    const char *name = file;
+    tm_node *src = cli_read_tree(a, file, &name, d);
+    tm_node *tree = src ? tm_import_tree(a, src, name, &from, d) : NULL;
     if (!tree || tm_diags_errors(d)) {
         cli_print_diags(d);
         status = CLI_INVALID;
@@ -265,7 +266,7 @@ int cli_import(int argc, char **argv)
 
     /* The file itself, as an artifact (deployment files only: a Threat
      * Dragon model is a model, not something that deploys). */
-    abs_file = realpath(file, NULL);
+    abs_file = cli_is_stdin(file) ? NULL : realpath(file, NULL);
     if (from != TM_IMPORT_THREATDRAGON && abs_file) {
         base_dir = out ? S_dirname(out) : tm_xstrdup(".");
         base_abs = realpath(base_dir, NULL);
@@ -304,7 +305,7 @@ int cli_import(int argc, char **argv)
     fprintf(stderr,
             "stridec: imported %s (%s): %zu element%s, %zu flow%s, %zu identit%s, %zu artifact%s; "
             "%zu warning%s\n",
-            file, tm_import_from_name(from), S_count(tree, "elements"),
+            name, tm_import_from_name(from), S_count(tree, "elements"),
             S_count(tree, "elements") == 1 ? "" : "s", S_count(tree, "flows"),
             S_count(tree, "flows") == 1 ? "" : "s", S_count(tree, "identities"),
             S_count(tree, "identities") == 1 ? "y" : "ies", S_count(tree, "artifacts"),

@@ -46,9 +46,11 @@ static char *S_join(const char *dir, const char *name)
     return p;
 }
 
-/* The model file's name without folder and extension. */
+/* The model file's name without folder and extension ("stdin" for "-"). */
 static char *S_stem(const char *path)
 {
+    if (cli_is_stdin(path))
+        return tm_xstrdup("stdin");
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char *s = tm_xstrdup(base);
@@ -253,6 +255,8 @@ int cli_report(int argc, char **argv)
     }
     if (eo.n_models == 0)
         return cli_usage("report", "no model given");
+    if (cli_stdin_once("report", eo.models, eo.n_models) != CLI_OK)
+        return CLI_INVALID;
 
     const tm_format *fmts[32];
     size_t n_fmts = 0;

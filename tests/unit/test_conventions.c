@@ -295,6 +295,116 @@ START_TEST(verbose_shows_decided_threats_and_files)
 }
 END_TEST
 
+/* ---------------------------------------------------------- pipelines */
+
+/* Every "models/serverless-webapp.yaml" in `s` replaced by "<stdin>". */
+static char *S_as_stdin(const char *s, const char *file)
+{
+    size_t fl = strlen(file);
+    char *out = malloc(strlen(s) + 1), *o = out;
+    while (*s) {
+        if (strncmp(s, file, fl) == 0) {
+            memcpy(o, "<stdin>", 7);
+            o += 7;
+            s += fl;
+        } else {
+            *o++ = *s++;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+START_TEST(model_from_stdin)
+{
+    /* `check -` reads the model from standard input: the same findings as
+     * the file, named <stdin>; artifact paths resolve from the current
+     * folder, so run it where the model's own folder is. */
+    char *text = tu_slurp(tu_path(S_MODEL), NULL);
+    const char *file[] = {"check", "serverless-webapp.yaml", NULL};
+    const char *pipe[] = {"check", "-", NULL};
+    char models[4200];
+    snprintf(models, sizeof models, "%s", tu_path("models"));
+    tu_result f = tu_run_with(NULL, NULL, models, file);
+    tu_result p = tu_run_with(text, NULL, models, pipe);
+    ck_assert_int_eq(f.status, 1);
+    ck_assert_int_eq(p.status, 1);
+    char *want = S_as_stdin(f.out, "serverless-webapp.yaml");
+    ck_assert_str_eq(p.out, want);
+    ck_assert_str_eq(p.err, f.err);
+    ck_assert_ptr_nonnull(strstr(p.out, "<stdin>:731:5: critical: CICD-SECRET-CLOUD-KEY@jenkinsfile: "));
+    free(want);
+    tu_result_free(&f);
+    tu_result_free(&p);
+    /* From the source tree's top, the same relative artifact paths name
+     * nothing: the files are reported missing, not read from elsewhere. */
+    p = tu_run_with(text, NULL, NULL, pipe);
+    ck_assert_ptr_nonnull(strstr(p.err, "<stdin>:731:65: warning: artifact path 'serverless-webapp/Jenkinsfile' does not exist"));
+    ck_assert_ptr_nonnull(strstr(p.out, "CICD-ARTIFACT-UNSCANNED@jenkinsfile"));
+    tu_result_free(&p);
+    free(text);
+}
+END_TEST
+
+START_TEST(bad_model_from_stdin)
+{
+    char *text = tu_slurp(tu_path(S_BAD), NULL);
+    const char *args[] = {"check", "-", NULL};
+    tu_result r = tu_run_with(text, NULL, NULL, args);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.out, "");
+    ck_assert_str_eq(r.err, "<stdin>:8:19: error: flow 'b--ghost' goes to 'ghost', which is not an element\n"
+                            "    - {from: b, to: ghost}\n"
+                            "                    ^\n");
+    tu_result_free(&r);
+    /* Empty input is an empty model, not a hang or a crash. */
+    r = tu_run_with("", NULL, NULL, args);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "<stdin>"));
+    tu_result_free(&r);
+    /* Standard input can be read once. */
+    const char *twice[] = {"diff", "-", "-", NULL};
+    r = tu_run_with(text, NULL, NULL, twice);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_str_eq(r.err, "stridec: diff: standard input ('-') can be read only once\n"
+                            "Try 'stridec diff --help'.\n");
+    tu_result_free(&r);
+    free(text);
+}
+END_TEST
+
+START_TEST(import_pipe_check)
+{
+    /* stridec import template.yaml | stridec check - */
+    const char *imp[] = {"import", "tests/import/cloudformation/cfn-functions.yaml", NULL};
+    tu_result i = tu_run(imp);
+    ck_assert_int_eq(i.status, 0);
+    ck_assert_ptr_nonnull(strstr(i.out, "stridec: 1\n"));
+    ck_assert_ptr_null(strstr(i.out, "imported")); /* the summary goes to stderr */
+    ck_assert_ptr_nonnull(strstr(i.err, "stridec: imported tests/import/cloudformation/cfn-functions.yaml"));
+    const char *chk[] = {"check", "-", NULL};
+    tu_result c = tu_run_with(i.out, NULL, NULL, chk);
+    ck_assert_msg(c.status == 0 || c.status == 1, "check -: %d\n%s", c.status, c.err);
+    ck_assert_str_eq(c.err, "");
+    ck_assert_ptr_nonnull(strstr(c.out, "\n<stdin>: "));
+    /* The template is an artifact of the model, found from the current
+     * folder, and scanned (the fixture holds a committed secret). */
+    ck_assert_ptr_nonnull(strstr(c.out, "CICD-SECRET-IN-ARTIFACT@cfn-functions-yaml"));
+    tu_result_free(&c);
+    /* import - reads the template from standard input too. */
+    char *tpl = tu_slurp(tu_path("tests/import/cloudformation/cfn-functions.yaml"), NULL);
+    const char *imp2[] = {"import", "-", NULL};
+    tu_result j = tu_run_with(tpl, NULL, NULL, imp2);
+    ck_assert_int_eq(j.status, 0);
+    ck_assert_ptr_nonnull(strstr(j.err, "<stdin>:222:3: warning: resource 'Vpc'"));
+    ck_assert_ptr_nonnull(strstr(j.err, "stridec: imported <stdin> (cloudformation)"));
+    ck_assert_ptr_null(strstr(j.out, "deployment-script")); /* standard input is no artifact */
+    tu_result_free(&j);
+    free(tpl);
+    tu_result_free(&i);
+}
+END_TEST
+
 Suite *suite_conventions(void)
 {
     Suite *s = suite_create("conventions");
@@ -309,6 +419,12 @@ Suite *suite_conventions(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, quiet_summary_and_errors_only);
     tcase_add_test(tc, verbose_shows_decided_threats_and_files);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("pipelines");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, model_from_stdin);
+    tcase_add_test(tc, bad_model_from_stdin);
+    tcase_add_test(tc, import_pipe_check);
     suite_add_tcase(s, tc);
     return s;
 }
