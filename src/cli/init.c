@@ -1,6 +1,10 @@
 /* stridec init: a first model to start from, the commented starter or one of
- * the shipped examples (both compiled into the binary). */
+ * the shipped examples (both compiled into the binary). A YAML model starts
+ * with the modeline that points YAML language servers at the installed
+ * JSON Schema. */
+#define _DEFAULT_SOURCE /* realpath(), readlink() */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +32,48 @@ static const char S_help[] =
 
 #define S_STARTER "share/stridec/starter.yaml"
 #define S_MODELS "models/"
+#define S_SCHEMA "share/stridec/schema/stridec-model.schema.json"
+/* The schema's $id (share/stridec/schema/stridec-model.schema.json), for a
+ * binary that finds no schema file next to it. */
+#define S_SCHEMA_ID "https://github.com/stridec/stridec/raw/main/" S_SCHEMA
+
+/* ------------------------------------------------------------- schema */
+
+/* Where the model's JSON Schema is for this binary: PREFIX/share/... next
+ * to PREFIX/bin/stridec once installed, the source tree's for a binary run
+ * where it was built (the tree's top or a build folder in it), else the
+ * schema's $id. Caller frees. */
+static char *S_schema_ref(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return tm_xstrdup(S_SCHEMA_ID);
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return tm_xstrdup(S_SCHEMA_ID);
+    *slash = '\0';
+    static const char *const where[] = {"/../" S_SCHEMA, "/" S_SCHEMA};
+    for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+        tm_buf p;
+        tm_buf_init(&p, 0);
+        tm_buf_printf(&p, "%s%s", exe, where[i]);
+        char *real = realpath(p.data, NULL);
+        tm_buf_free(&p);
+        if (real)
+            return real;
+    }
+    return tm_xstrdup(S_SCHEMA_ID);
+}
+
+/* The first line of a YAML model: the yaml-language-server modeline. */
+static void S_modeline(tm_buf *out)
+{
+    char *ref = S_schema_ref();
+    tm_buf_printf(out, "# yaml-language-server: $schema=%s\n", ref);
+    free(ref);
+}
 
 /* ------------------------------------------------------------ examples */
 
@@ -291,6 +337,10 @@ static int S_init(const char *example, const char *output, int force)
             tm_buf_free(&converted);
             return CLI_OUTPUT;
         }
+    }
+    if (strcmp(syntax, "yaml") == 0) {
+        S_modeline(&converted);
+        tm_buf_put(&converted, (const char *)model->data, model->len);
     }
     const char *data = converted.len ? converted.data : (const char *)model->data;
     size_t len = converted.len ? converted.len : model->len;

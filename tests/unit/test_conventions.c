@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "stridec/doc.h"
 #include "testutil.h"
 
 #define S_MODEL "models/serverless-webapp.yaml"
@@ -405,6 +406,71 @@ START_TEST(import_pipe_check)
 }
 END_TEST
 
+/* ------------------------------------------------------ editor schema */
+
+/* The "$id" of a shipped schema (malloc'd). */
+static char *S_schema_id(const char *rel)
+{
+    size_t len = 0;
+    char *text = tu_slurp(tu_path(rel), &len);
+    ck_assert_ptr_nonnull(text);
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    tm_node *root = tm_read_json(a, rel, text, len, NULL, d);
+    ck_assert_ptr_nonnull(root);
+    const tm_node *id = tm_node_get(root, "$id");
+    ck_assert_ptr_nonnull(id);
+    char *out = strdup(id->text);
+    tm_diags_free(d);
+    tm_arena_free(a);
+    free(text);
+    return out;
+}
+
+START_TEST(schema_ids_are_urls)
+{
+    /* Each JSON Schema's $id is an https URL that ends in its own path in
+     * the repository, so an editor or a team can use it as $schema=. */
+    const char *rels[] = {"share/stridec/schema/stridec-model.schema.json",
+                          "share/stridec/schema/threats.schema.json"};
+    for (size_t i = 0; i < 2; i++) {
+        char *id = S_schema_id(rels[i]);
+        ck_assert_msg(strncmp(id, "https://", 8) == 0, "%s: $id %s is not an https URL", rels[i], id);
+        size_t il = strlen(id), rl = strlen(rels[i]);
+        ck_assert_msg(il > rl && strcmp(id + il - rl, rels[i]) == 0 && id[il - rl - 1] == '/',
+                      "%s: $id %s does not end in /%s", rels[i], id, rels[i]);
+        ck_assert_ptr_null(strpbrk(id, " \"<>\\^`{|}"));
+        free(id);
+    }
+}
+END_TEST
+
+START_TEST(init_modeline_without_schema_file)
+{
+    /* A binary with no schema next to it (copied alone into a folder)
+     * points editors at the schema's $id. */
+    char *dir = tu_tmpdir();
+    char cmd[8192], bin[4200];
+    snprintf(bin, sizeof bin, "%s/bin/stridec", dir);
+    const char *src = getenv("STRIDEC_BIN") ? getenv("STRIDEC_BIN") : "./stridec";
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s/bin' && cp '%s' '%s'", dir, src, bin);
+    ck_assert_int_eq(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "'%s' init", bin);
+    FILE *p = popen(cmd, "r");
+    ck_assert_ptr_nonnull(p);
+    char line[4096] = "";
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, p));
+    pclose(p);
+    char *id = S_schema_id("share/stridec/schema/stridec-model.schema.json");
+    char want[4200];
+    snprintf(want, sizeof want, "# yaml-language-server: $schema=%s\n", id);
+    ck_assert_str_eq(line, want);
+    free(id);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_conventions(void)
 {
     Suite *s = suite_create("conventions");
@@ -425,6 +491,10 @@ Suite *suite_conventions(void)
     tcase_add_test(tc, model_from_stdin);
     tcase_add_test(tc, bad_model_from_stdin);
     tcase_add_test(tc, import_pipe_check);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("schema");
+    tcase_add_test(tc, schema_ids_are_urls);
+    tcase_add_test(tc, init_modeline_without_schema_file);
     suite_add_tcase(s, tc);
     return s;
 }
