@@ -25,7 +25,14 @@ typedef struct {
     tm_outputs *extra;
     /* Shared between renderers of one run so the DFD is laid out once. */
     void *cache;
+    /* report --watch: report.html reloads itself in the browser when it is
+     * rewritten (it polls report-reload.js, an extra output). */
+    int live_reload;
 } tm_render_opts;
+
+/* The extra output that tells a live-reloading report.html which report is
+ * current (tm_render_opts.live_reload). */
+#define TM_RELOAD_FILE "report-reload.js"
 
 typedef int (*tm_render_fn)(const tm_analysis *a, const tm_render_opts *o, tm_buf *out,
                             tm_diags *d);

@@ -135,4 +135,19 @@ typedef struct {
 int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run);
 void cli_run_free(cli_run *run);
 
+/* ------------------------------------------------------------- report */
+
+/* Render every format of an analysed model into `dir` (created when
+ * missing), all or nothing: files are renamed into place only when every
+ * format rendered. Prints diagnostics, and with `summary` the line
+ * "MODEL: N threats; wrote N files to DIR". CLI_OK, CLI_INVALID (a broken
+ * --template) or CLI_OUTPUT. */
+int cli_report_write(cli_run *run, const char *dir, const tm_format *const *fmts, size_t n_fmts,
+                     const tm_render_opts *base, int summary);
+
+/* report --watch (watch.c): render, then render again whenever a file the
+ * report depends on changes, until SIGINT or SIGTERM. */
+int cli_watch(const cli_engine_opts *eo, const char *model, const char *dir,
+              const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base);
+
 #endif

@@ -71,14 +71,11 @@ static int S_failed_on(const tm_diags *d, size_t from, const char *code)
     return 0;
 }
 
-static int S_report_one(const cli_engine_opts *eo, const char *model, const char *dir,
-                        const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base)
+int cli_report_write(cli_run *runp, const char *dir, const tm_format *const *fmts, size_t n_fmts,
+                     const tm_render_opts *base, int summary)
 {
-    cli_run run;
-    if (cli_analyze(eo, model, &run) != CLI_OK) {
-        cli_run_free(&run);
-        return CLI_INVALID;
-    }
+    cli_run run = *runp; /* a copy of the handles: freed by the caller */
+    const char *model = run.model->source;
     tm_render_opts ro = *base;
     ro.extra = tm_outputs_new();
     ro.cache = NULL;
@@ -160,8 +157,10 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
                 for (size_t i = 0; i < tm_outputs_count(ro.extra); i++)
                     printf("wrote %s/%s\n", dir, tm_outputs_name(ro.extra, i));
             }
-            printf("%s: %zu threats; wrote %zu files to %s\n", model, tm_analysis_threat_count(run.analysis),
-                   n_fmts + tm_outputs_count(ro.extra), dir);
+            if (summary)
+                printf("%s: %zu threats; wrote %zu file%s to %s\n", model,
+                       tm_analysis_threat_count(run.analysis), n_fmts + tm_outputs_count(ro.extra),
+                       n_fmts + tm_outputs_count(ro.extra) == 1 ? "" : "s", dir);
         }
     }
     for (size_t i = 0; i < n_fmts; i++)
@@ -175,6 +174,18 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
     free(bufs);
     tm_render_cache_free(&ro);
     tm_outputs_free(ro.extra);
+    return status;
+}
+
+static int S_report_one(const cli_engine_opts *eo, const char *model, const char *dir,
+                        const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base)
+{
+    cli_run run;
+    if (cli_analyze(eo, model, &run) != CLI_OK) {
+        cli_run_free(&run);
+        return CLI_INVALID;
+    }
+    int status = cli_report_write(&run, dir, fmts, n_fmts, base, 1);
     cli_run_free(&run);
     return status;
 }
@@ -188,6 +199,7 @@ int cli_report(int argc, char **argv)
     ro.dfd_direction = "TB";
     const char *out_dir = "stridec-out";
     const char *formats = NULL;
+    int watch = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int r;
@@ -247,6 +259,10 @@ int cli_report(int argc, char **argv)
             ro.dfd_implicit = 1;
             continue;
         }
+        if (strcmp(argv[i], "--watch") == 0 || strcmp(argv[i], "-w") == 0) {
+            watch = 1;
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage("report", "unknown option '%s'", argv[i]);
         if (eo.n_models >= CLI_MAX_LIST)
@@ -257,6 +273,10 @@ int cli_report(int argc, char **argv)
         return cli_usage("report", "no model given");
     if (cli_stdin_once("report", eo.models, eo.n_models) != CLI_OK)
         return CLI_INVALID;
+    if (watch && eo.n_models != 1)
+        return cli_usage("report", "--watch takes one model");
+    if (watch && cli_is_stdin(eo.models[0]))
+        return cli_usage("report", "--watch cannot watch standard input; give the model's file");
 
     const tm_format *fmts[32];
     size_t n_fmts = 0;
@@ -289,6 +309,10 @@ int cli_report(int argc, char **argv)
             return cli_usage("report", "-f names no format");
     }
 
+    if (watch) {
+        ro.live_reload = 1;
+        return cli_watch(&eo, eo.models[0], out_dir, fmts, n_fmts, &ro);
+    }
     int status = CLI_OK;
     for (size_t m = 0; m < eo.n_models; m++) {
         char *dir = NULL;
