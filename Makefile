@@ -16,6 +16,8 @@ PKG_CONFIG ?= pkg-config
 CC         ?= cc
 HPDF_LIBS  ?= -lhpdf
 VERSION    := 0.1.0
+# The project's home: SARIF rule links (helpUri) and informationUri point into it.
+URL        ?= https://github.com/stridec/stridec
 
 PKGS       := libxml-2.0 libcjson yaml-0.1 libcgraph libgvc
 # Debian packages: build, test and report-checking tools.
@@ -27,7 +29,7 @@ DEB_ALL    := $(DEB_BUILD) $(DEB_TEST)
 WARN       := -Wall -Wextra -pedantic -Wstrict-prototypes -Wwrite-strings -Wshadow \
               -Wno-unused-parameter -Werror
 OPT        ?= -O2 -g
-DEFS       := -D_POSIX_C_SOURCE=200809L -DSTRIDEC_VERSION='"$(VERSION)"'
+DEFS       := -D_POSIX_C_SOURCE=200809L -DSTRIDEC_VERSION='"$(VERSION)"' -DSTRIDEC_URL='"$(URL)"'
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(HPDF_LIBS) -lm
 CHECK_LIBS  = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -43,6 +45,7 @@ CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
 EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/rules/*.yaml \
                 share/stridec/rules/*.json share/stridec/rules/*.xml templates/*)) \
+              share/stridec/schema/stridec-model.schema.json \
               $(sort $(wildcard share/stridec/starter.yaml models/*.yaml models/*.json \
                 models/*.xml models/*/*))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/embedded.o

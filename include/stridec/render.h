@@ -67,6 +67,10 @@ void tm_render_cache_free(tm_render_opts *o);
 
 int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+/* One SARIF log with one run per analysis (check --format sarif with several
+ * models); tm_render_sarif is this with one. */
+int tm_render_sarif_runs(const tm_analysis *const *runs, size_t n, const tm_render_opts *o, tm_buf *out,
+                         tm_diags *d);
 int tm_render_dot(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_svg(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_png(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);

@@ -1,5 +1,6 @@
 /* stridec check: validate and analyse; compiler-style findings; CI gate. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -125,12 +126,25 @@ int cli_check(int argc, char **argv)
     if (cli_stdin_once("check", eo.models, eo.n_models) != CLI_OK)
         return CLI_INVALID;
 
+    /* SARIF: one log with a run per model, written once every model is
+     * analysed (several logs one after another would be no SARIF). */
+    int sarif = strcmp(format, "sarif") == 0;
+    cli_run *kept = sarif ? tm_xmalloc(eo.n_models * sizeof *kept) : NULL;
+    const tm_analysis **analyses = sarif ? tm_xmalloc(eo.n_models * sizeof *analyses) : NULL;
+    size_t n_kept = 0;
     int status = CLI_OK;
     for (size_t m = 0; m < eo.n_models; m++) {
         cli_run run;
         if (cli_analyze(&eo, eo.models[m], &run) != CLI_OK) {
             cli_run_free(&run);
             status = CLI_INVALID;
+            continue;
+        }
+        if (S_gate(run.analysis, fail_on) && status == CLI_OK)
+            status = CLI_FINDINGS;
+        if (sarif) {
+            analyses[n_kept] = run.analysis;
+            kept[n_kept++] = run;
             continue;
         }
         if (strcmp(format, "text") == 0) {
@@ -150,10 +164,25 @@ int cli_check(int argc, char **argv)
             fwrite(b.data, 1, b.len, stdout);
             tm_buf_free(&b);
         }
-        if (S_gate(run.analysis, fail_on) && status == CLI_OK)
-            status = CLI_FINDINGS;
         cli_run_free(&run);
     }
+    if (sarif && n_kept) {
+        tm_buf b;
+        tm_buf_init(&b, 0);
+        tm_render_opts ro;
+        memset(&ro, 0, sizeof ro);
+        if (tm_render_sarif_runs(analyses, n_kept, &ro, &b, kept[0].diags) != 0) {
+            cli_print_diags(kept[0].diags);
+            status = CLI_OUTPUT;
+        } else {
+            fwrite(b.data, 1, b.len, stdout);
+        }
+        tm_buf_free(&b);
+    }
+    for (size_t i = 0; i < n_kept; i++)
+        cli_run_free(&kept[i]);
+    free(kept);
+    free(analyses);
     if (fflush(stdout) != 0)
         return CLI_OUTPUT;
     return status;

@@ -33,11 +33,24 @@ static const char S_help[] =
 #define S_STARTER "share/stridec/starter.yaml"
 #define S_MODELS "models/"
 #define S_SCHEMA "share/stridec/schema/stridec-model.schema.json"
-/* The schema's $id (share/stridec/schema/stridec-model.schema.json), for a
- * binary that finds no schema file next to it. */
-#define S_SCHEMA_ID "https://github.com/stridec/stridec/raw/main/" S_SCHEMA
 
 /* ------------------------------------------------------------- schema */
+
+static const tm_embedded_file *S_embedded(const char *name);
+
+/* The schema's $id, read from the copy compiled into the binary. Caller frees. */
+static char *S_schema_id(void)
+{
+    const tm_embedded_file *f = S_embedded(S_SCHEMA);
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    const tm_node *root = f ? tm_read_json(a, S_SCHEMA, (const char *)f->data, f->len, NULL, d) : NULL;
+    const tm_node *id = root ? tm_node_get(root, "$id") : NULL;
+    char *out = tm_xstrdup(id && id->kind == TM_NODE_SCALAR ? id->text : S_SCHEMA);
+    tm_diags_free(d);
+    tm_arena_free(a);
+    return out;
+}
 
 /* Where the model's JSON Schema is for this binary: PREFIX/share/... next
  * to PREFIX/bin/stridec once installed, the source tree's for a binary run
@@ -48,11 +61,11 @@ static char *S_schema_ref(void)
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0)
-        return tm_xstrdup(S_SCHEMA_ID);
+        return S_schema_id();
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (!slash)
-        return tm_xstrdup(S_SCHEMA_ID);
+        return S_schema_id();
     *slash = '\0';
     static const char *const where[] = {"/../" S_SCHEMA, "/" S_SCHEMA};
     for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
@@ -64,7 +77,7 @@ static char *S_schema_ref(void)
         if (real)
             return real;
     }
-    return tm_xstrdup(S_SCHEMA_ID);
+    return S_schema_id();
 }
 
 /* The first line of a YAML model: the yaml-language-server modeline. */
