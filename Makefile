@@ -7,7 +7,7 @@
 #   make valgrind   the suite and the example runs under valgrind
 #   make fuzz       run every fuzz target (libFuzzer with clang; FUZZ_SECONDS each)
 #   make bench      performance figures (10,000-element model and more)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, data, man pages, bash completion)
 #   make deps       install the Debian packages stridec needs (root), or list them
 
 PREFIX     ?= /usr/local
@@ -23,7 +23,7 @@ PKGS       := libxml-2.0 libcjson yaml-0.1 libcgraph libgvc
 # Debian packages: build, test and report-checking tools.
 DEB_BUILD  := gcc make pkg-config libxml2-dev libcjson-dev libyaml-dev libgraphviz-dev \
               libhpdf-dev fonts-dejavu-core
-DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils openssl chromium
+DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils openssl groff-base man-db chromium
 DEB_ALL    := $(DEB_BUILD) $(DEB_TEST)
 
 WARN       := -Wall -Wextra -pedantic -Wstrict-prototypes -Wwrite-strings -Wshadow \
@@ -114,8 +114,10 @@ $(B)/tests/unit/runner.o: $(B)/suites.inc
 $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS) -o $@
 
+# STRIDEC_MAKE_VARS: what the install test passes to `make install`, so it
+# installs this build (and builds nothing).
 check: $(B)/.deps-test-ok all $(TEST_BIN)
-	STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) ./$(TEST_BIN)
+	STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) STRIDEC_MAKE_VARS="B=$(B) BIN=$(BIN)" ./$(TEST_BIN)
 
 test: check
 
@@ -128,7 +130,8 @@ asan:
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
             --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: $(B)/.deps-test-ok all $(TEST_BIN)
-	CK_FORK=no STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) STRIDEC_SKIP_SLOW=1 $(VALGRIND) ./$(TEST_BIN)
+	CK_FORK=no STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) STRIDEC_SKIP_SLOW=1 \
+	  STRIDEC_MAKE_VARS="B=$(B) BIN=$(BIN)" $(VALGRIND) ./$(TEST_BIN)
 	sh tests/tools/valgrind-examples.sh "$(VALGRIND)" ./$(BIN)
 
 # ------------------------------------------------------------------ fuzz
@@ -145,13 +148,17 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules \
 	  $(DESTDIR)$(PREFIX)/share/stridec/schema $(DESTDIR)$(PREFIX)/share/stridec/templates \
-	  $(DESTDIR)$(PREFIX)/share/stridec/models $(DESTDIR)$(PREFIX)/share/doc/stridec
+	  $(DESTDIR)$(PREFIX)/share/stridec/models $(DESTDIR)$(PREFIX)/share/doc/stridec \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
 	install -m 644 share/stridec/types.yaml $(DESTDIR)$(PREFIX)/share/stridec/
 	install -m 644 share/stridec/rules/* $(DESTDIR)$(PREFIX)/share/stridec/rules/
 	install -m 644 share/stridec/schema/* $(DESTDIR)$(PREFIX)/share/stridec/schema/
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/stridec/templates/
 	install -m 644 README.md share/stridec/doc/*.md $(DESTDIR)$(PREFIX)/share/doc/stridec/
+	install -m 644 share/man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 share/bash-completion/completions/stridec \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stridec
 	cp -R models/. $(DESTDIR)$(PREFIX)/share/stridec/models/
 	chmod -R u+rwX,go+rX,go-w $(DESTDIR)$(PREFIX)/share/stridec/models
 

@@ -11,8 +11,19 @@ static const char S_help[] =
     "                     [--rules FILE]... [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
     "\n"
     "Loads and validates each model, runs the STRIDE engine and prints one line per\n"
-    "open threat: FILE:LINE:COL: SEVERITY: THREAT-ID: title, then a summary.\n"
-    "Exit status: 0 no open threat at or above --fail-on (default high); 1 there is one;\n"
+    "open threat: FILE:LINE:COL: SEVERITY: THREAT-ID: title, then a summary. MODEL\n"
+    "may be - (standard input). The CI gate.\n"
+    "\n"
+    "options:\n"
+    "  --fail-on low|medium|high|critical\n"
+    "                      exit 1 when an open threat is at or above it (default high)\n"
+    "  --format text|json|sarif\n"
+    "                      text (default): the lines above; json: threats.json;\n"
+    "                      sarif: one SARIF log with a run per model\n"
+    CLI_HELP_ENGINE
+    CLI_HELP_END
+    "\n"
+    "Exit status: 0 no open threat at or above --fail-on; 1 there is one;\n"
     "2 invalid model, rules or usage; 3 output could not be written.\n";
 
 /* Text output: open threats, then a summary line. */

@@ -93,6 +93,18 @@ tm_model *cli_load_model(const char *path, const tm_load_opts *lo, tm_diags *d);
  * error (printed). */
 int cli_fail_on_value(const char *cmd, const char *v, tm_severity *out);
 
+/* --help lines shared by the commands that take the engine options, and
+ * the end of every command's option list. */
+#define CLI_HELP_ENGINE                                                                            \
+    "  --rules FILE        add a team's rule file (YAML, JSON or XML); repeatable\n"                \
+    "  --share DIR         DIR/types.yaml and DIR/rules/ instead of the built-in catalogue\n"       \
+    "                      and rules\n"                                                           \
+    "  --allow-path DIR    artifact paths may also read files under DIR; repeatable\n"            \
+    "  --advisories DIR    match libraries against the OSV advisories in DIR; repeatable\n"
+#define CLI_HELP_END                                                                               \
+    "  -h, --help          this help\n"                                                           \
+    "Global options (--color, --quiet, --verbose): stridec --help.\n"
+
 /* Options shared by check and report. */
 typedef struct {
     const char *models[CLI_MAX_LIST];

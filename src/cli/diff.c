@@ -15,8 +15,16 @@ static const char S_help[] =
     "review decisions added, removed or changed (with the facts that changed), and the\n"
     "threats that are new, gone or changed (severity, status, title), by threat id.\n"
     "Lines read FILE:LINE:COL: what (NEW's place for added and changed things, OLD's\n"
-    "for removed ones), then a summary line. --format json writes one JSON document\n"
-    "(share/stridec/doc/diff.md).\n"
+    "for removed ones), then a summary line. One of OLD and NEW may be - (standard input).\n"
+    "\n"
+    "options:\n"
+    "  -f, --format text|json\n"
+    "                      text (default), or one JSON document (share/stridec/doc/diff.md)\n"
+    "  --fail-on low|medium|high|critical\n"
+    "                      exit 1 only when the change introduces an open threat at or\n"
+    "                      above it (a new one, one reopened or raised into the range)\n"
+    CLI_HELP_ENGINE
+    CLI_HELP_END
     "\n"
     "Exit status: 0 no differences; 1 differences (with --fail-on: 1 only when the\n"
     "change introduces an open threat at or above that severity); 2 invalid model,\n"

@@ -8,13 +8,13 @@
 #include "cli/cli.h"
 
 static const char S_usage[] =
-    "usage: stridec COMMAND [OPTIONS]\n"
+    "usage: stridec [GLOBAL OPTION]... COMMAND [OPTION]... [ARG]...\n"
     "\n"
     "stridec compiles a threat model (YAML, JSON or XML) into data-flow diagrams\n"
     "and STRIDE threat reports.\n"
     "\n"
     "commands:\n"
-    "  report MODEL... [-o DIR] [-f FORMATS] [--rules FILE] [--template DIR]\n"
+    "  report MODEL... [-o DIR] [-f FORMATS] [--rules FILE] [--template DIR] [--watch]\n"
     "                      write diagrams and reports (default DIR ./stridec-out)\n"
     "  check  MODEL... [--fail-on low|medium|high|critical] [--format text|json|sarif]\n"
     "                      validate and analyse; exit 1 when open threats reach --fail-on\n"
@@ -31,11 +31,23 @@ static const char S_usage[] =
     "  init   [--example NAME | --list] [-o MODEL] [--force]\n"
     "                      start a model: a commented starter or a shipped example\n"
     "\n"
+    "MODEL (and import's FILE) may be - to read standard input.\n"
+    "\n"
+    "global options (anywhere on the command line):\n"
+    "  --color auto|always|never\n"
+    "                      colour on a terminal (auto, the default: only when the output\n"
+    "                      is a terminal and NO_COLOR is not set), always, or never\n"
+    "  -q, --quiet         summary lines and errors only\n"
+    "  -v, --verbose       also decided threats (check), the files written (report) and\n"
+    "                      what each model loaded\n"
+    "  -h, --help          this help\n"
+    "  -V, --version       the version\n"
+    "\n"
     "exit status: 0 success; 1 check found open threats at or above --fail-on\n"
     "(diff: there are differences, or with --fail-on the change introduces one);\n"
     "2 usage error or invalid input; 3 an output could not be written.\n"
     "\n"
-    "Run 'stridec COMMAND --help' for a command's options.\n";
+    "Run 'stridec COMMAND --help' for a command's options, 'man stridec' for more.\n";
 
 typedef struct {
     const char *name;

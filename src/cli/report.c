@@ -10,14 +10,48 @@
 
 #include "cli/cli.h"
 
-static const char S_help[] =
+static const char S_help_head[] =
     "usage: stridec report MODEL... [-o DIR] [-f FORMATS] [--rules FILE]... [--template DIR]\n"
     "                      [--date DATE] [--paper a4|letter] [--dfd-implicit] [--dfd-direction TB|LR]\n"
-    "                      [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
+    "                      [--watch] [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
     "\n"
-    "Writes into DIR (default ./stridec-out) the formats named by -f, a comma-separated\n"
-    "list (default: all). With several models, each gets DIR/NAME/ (NAME: the model file's\n"
-    "name without extension).\n";
+    "Writes the data-flow diagram and the reports of each model into DIR, every file\n"
+    "atomically: a failed run leaves no half-written output. With several models, each\n"
+    "gets DIR/NAME/ (NAME: the model file's name without extension). MODEL may be -\n"
+    "(standard input).\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR    the output folder (default ./stridec-out)\n"
+    "  -f, --formats F,...\n"
+    "                      the formats to write, comma-separated (default: all), of\n";
+static const char S_help_tail[] =
+    "  --template DIR      report.html, report.md (and partials) from DIR instead of\n"
+    "                      the built-in templates\n"
+    "  --date DATE         the date shown on the reports (default: the model's\n"
+    "                      system.date, else none)\n"
+    "  --paper a4|letter   the PDF's paper size (default a4)\n"
+    "  --dfd-implicit      draw the management-plane entry points of managed services\n"
+    "  --dfd-direction TB|LR\n"
+    "                      the diagram's direction: top to bottom (default) or left to right\n"
+    "  -w, --watch         render again whenever the model, an included file, an artifact,\n"
+    "                      a rule file or a template changes (one model; Ctrl-C stops);\n"
+    "                      report.html then reloads itself in the browser\n"
+    CLI_HELP_ENGINE
+    CLI_HELP_END
+    "\n"
+    "Exit status: 0 written; 2 invalid model, rules, template or usage; 3 an output\n"
+    "could not be written.\n";
+
+/* The help, with the format names from the format table. */
+static void S_help(void)
+{
+    fputs(S_help_head, stdout);
+    fputs("                      ", stdout);
+    for (size_t i = 0; i < tm_n_formats; i++)
+        printf("%s%s", i ? "|" : "", tm_formats[i].name);
+    fputs("\n", stdout);
+    fputs(S_help_tail, stdout);
+}
 
 /* Remove the empty folders cli_mkdirs created for `dir`, up to `created`. */
 static void S_rmdirs(const char *dir, const char *created)
@@ -204,7 +238,7 @@ int cli_report(int argc, char **argv)
         const char *v = NULL;
         int r;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(S_help, stdout);
+            S_help();
             return CLI_OK;
         }
         if ((r = cli_engine_option(argc, argv, &i, &eo)) != 0) {
