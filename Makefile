@@ -55,7 +55,7 @@ LIB        := $(B)/libstridec.a
 BIN        := stridec
 TEST_BIN   := $(B)/stridec-tests
 
-.PHONY: all deps run check test asan valgrind fuzz fuzz-run bench install clean distclean
+.PHONY: all deps deps-build run check test asan valgrind fuzz fuzz-run bench install clean distclean
 
 all: $(B)/.deps-ok $(BIN)
 
@@ -64,6 +64,10 @@ all: $(B)/.deps-ok $(BIN)
 # prints the exact apt-get command and stops.
 deps:
 	@DEB="$(DEB_ALL)" sh tests/tools/deps.sh
+
+# Only what the build needs (the GitHub Action installs these).
+deps-build:
+	@DEB="$(DEB_BUILD)" sh tests/tools/deps.sh
 
 $(B)/.deps-ok: tests/tools/deps.sh
 	@mkdir -p $(B)
