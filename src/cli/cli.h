@@ -75,9 +75,11 @@ int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 int cli_is_stdin(const char *path); /* 1 for "-" */
 /* CLI_OK, or a usage error (printed) when "-" is among `paths` twice. */
 int cli_stdin_once(const char *cmd, const char *const *paths, size_t n);
-/* The document tree of `path` (a file, or "-"), owned by `arena`; *name
- * gets the name diagnostics use. NULL after diagnostics in d. */
-tm_node *cli_read_tree(tm_arena *arena, const char *path, const char **name, tm_diags *d);
+/* The document tree of `path` (a file, or "-"), read with limits `lim`
+ * (NULL: the defaults), owned by `arena`; *name gets the name diagnostics
+ * use. NULL after diagnostics in d. */
+tm_node *cli_read_tree(tm_arena *arena, const char *path, const tm_read_limits *lim, const char **name,
+                       tm_diags *d);
 /* ------------------------------------------------ loading + analysis */
 #include "stridec/analysis.h" /* tm_severity */
 #include "stridec/analysis.h"

@@ -74,11 +74,12 @@ static char *S_read_stdin(size_t *len, tm_diags *d)
     return buf;
 }
 
-tm_node *cli_read_tree(tm_arena *arena, const char *path, const char **name, tm_diags *d)
+tm_node *cli_read_tree(tm_arena *arena, const char *path, const tm_read_limits *lim, const char **name,
+                       tm_diags *d)
 {
     if (!cli_is_stdin(path)) {
         *name = path;
-        return tm_read_file_tree(arena, path, NULL, d);
+        return tm_read_file_tree(arena, path, lim, d);
     }
     *name = CLI_STDIN_NAME;
     size_t len = 0;
@@ -86,7 +87,7 @@ tm_node *cli_read_tree(tm_arena *arena, const char *path, const char **name, tm_
     if (!text)
         return NULL;
     tm_node *root = tm_read_text_tree(arena, CLI_STDIN_NAME, tm_syntax_guess(CLI_STDIN_NAME, text, len),
-                                      text, len, NULL, d);
+                                      text, len, lim, d);
     free(text);
     return root;
 }
@@ -97,7 +98,7 @@ tm_model *cli_load_model(const char *path, const tm_load_opts *lo, tm_diags *d)
         return tm_model_load(path, lo, d);
     tm_arena *tmp = tm_arena_new();
     const char *name = NULL;
-    tm_node *root = cli_read_tree(tmp, path, &name, d);
+    tm_node *root = cli_read_tree(tmp, path, lo ? &lo->limits : NULL, &name, d);
     tm_model *m = root ? tm_model_build(root, name, lo, d) : NULL;
     tm_arena_free(tmp);
     return m;

@@ -262,7 +262,7 @@ int cli_import(int argc, char **argv)
     tm_buf_init(&b, 0);
 
     const char *name = file;
-    tm_node *src = cli_read_tree(a, file, &name, d);
+    tm_node *src = cli_read_tree(a, file, &tm_read_import, &name, d);
     tm_node *tree = src ? tm_import_tree(a, src, name, &from, d) : NULL;
     if (!tree || tm_diags_errors(d)) {
         cli_print_diags(d);
