@@ -305,7 +305,9 @@ static int S_wait(S_watcher *w, int timeout_ms, const sigset_t *mask, tm_vec *ch
     for (char *at = buf; at < buf + n;) {
         const struct inotify_event *ev = (const struct inotify_event *)(void *)at;
         at += sizeof *ev + ev->len;
-        char *path = S_relevant(w, ev);
+        /* The kernel dropped events: something may have changed. */
+        char *path = ev->mask & IN_Q_OVERFLOW ? tm_xstrdup("(more files than inotify could queue)")
+                                              : S_relevant(w, ev);
         if (!path)
             continue;
         int seen = 0;
