@@ -695,7 +695,8 @@ static void S_entry_step(S_ctx *c, tm_vec *steps, const S_edge *e, const S_entry
     x.identity = en->id;
     s->says = S_expand_text(c, e->entry->cond.says, &x);
     s->cut = S_expand_text(c, e->entry->cond.cut, &x);
-    s->text = s->says;
+    s->text = tm_arena_printf(ar, "the attacker reaches %s without a flow of the model (%s)",
+                              en->el ? S_name(en->el) : en->id->name, e->entry->id);
 }
 
 /* The statement that makes an identity administrator-equivalent. */
@@ -870,34 +871,26 @@ static void S_build_steps(S_ctx *c, const S_cand *cd, const S_entry *en, tm_path
 
 /* ----------------------------------------------------------- findings */
 
-static const char *const S_refs[] = {"CWE-269", "CWE-284", "OWASP SAS-5"};
-
-static const tm_rule S_rule = {
-    .id = "ATTACK-PATH",
-    .title = "An attack path from an entry point to data that matters or to administrator",
-    .applies_to = TM_APPLIES_MODEL,
-    .stride = TM_STRIDE_I | TM_STRIDE_E,
-    .when_text = "the attack-path search finds a route from an entry point, over data flows and "
-                 "IAM escalation, to a store of confidential or restricted data or to an "
-                 "administrator-equivalent identity (share/stridec/doc/attack-paths.md)",
-    .likelihood = TM_LIK_LIKELY,
-    .impact = TM_IMP_VERY_HIGH,
-    .description = "Every step of the path is a fact of the model; breaking any one of them "
-                   "breaks the path.",
-    .mitigation = "Break the path at the step that is cheapest to change: authenticate the "
-                  "entry, validate the input, scope the IAM permission.",
-    .references = (const char **)S_refs,
-    .n_references = sizeof S_refs / sizeof *S_refs,
-    .builtin = true,
-};
-
-const tm_rule *tm_paths_rule(void)
+/* The finding rule, copied out of the knowledge (freed after the search)
+ * into the analysis, which its threats point into. */
+static const tm_rule *S_copy_rule(tm_arena *ar, const tm_rule *src)
 {
-    return &S_rule;
+    tm_rule *r = tm_arena_alloc(ar, sizeof *r);
+    *r = *src;
+    r->id = tm_arena_strdup(ar, src->id);
+    r->title = tm_arena_strdup(ar, src->title);
+    r->description = tm_arena_strdup(ar, src->description);
+    r->mitigation = tm_arena_strdup(ar, src->mitigation);
+    r->when_text = tm_arena_strdup(ar, src->when_text);
+    r->loc.file = tm_arena_strdup(ar, src->loc.file);
+    r->references = tm_arena_array(ar, src->n_references + 1, sizeof *r->references);
+    for (size_t i = 0; i < src->n_references; i++)
+        r->references[i] = tm_arena_strdup(ar, src->references[i]);
+    return r;
 }
 
-/* "visitor -> Reports API -> Render function -> (lambda-001: iam:PassRole +
- * lambda:CreateFunction + lambda:InvokeFunction) -> payroll-role -> Payroll table" */
+/* "visitor → Reports API → Render function → (lambda-001: iam:PassRole +
+ * lambda:CreateFunction + lambda:InvokeFunction) → payroll-role → Payroll table" */
 static const char *S_chain(tm_arena *ar, const tm_path *p)
 {
     tm_buf b;
@@ -919,13 +912,13 @@ static const char *S_chain(tm_arena *ar, const tm_path *p)
             continue;
         case TM_STEP_ESCALATION:
             if (s->technique)
-                tm_buf_printf(&b, " -> (%s: %s)", s->technique, s->technique_name);
+                tm_buf_printf(&b, " \xE2\x86\x92 (%s: %s)", s->technique, s->technique_name);
             name = s->to_admin ? tm_arena_printf(ar, "%s as administrator", s->identity->name)
                                : s->identity->name;
             break;
         }
         if (name && strcmp(name, last) != 0)
-            tm_buf_printf(&b, " -> %s", name);
+            tm_buf_printf(&b, " \xE2\x86\x92 %s", name);
         if (name)
             last = name;
     }
@@ -934,24 +927,25 @@ static const char *S_chain(tm_arena *ar, const tm_path *p)
     return r;
 }
 
-static void S_finding(S_ctx *c, tm_path *p, tm_vec *threats)
+static void S_finding(S_ctx *c, const tm_rule *rule, tm_path *p, tm_vec *threats)
 {
     tm_analysis *a = c->a;
     tm_arena *ar = a->arena;
     tm_threat *t = tm_arena_alloc(ar, sizeof *t);
-    t->rule = &S_rule;
-    t->id = tm_arena_printf(ar, "%s@%s", S_rule.id, p->id);
+    t->rule = rule;
+    t->id = tm_arena_printf(ar, "%s@%s", rule->id, p->id);
     const char *what =
         p->admin ? tm_arena_printf(ar, "administrator (%s)", p->target_name)
                  : tm_arena_printf(ar, "%s (%s data)", p->target_name, tm_class_name(p->target_class));
-    t->title = tm_arena_printf(ar, "Attack path: %s reaches %s in %zu steps%s", p->entry_name, what,
-                               p->n_steps, p->conditional ? " (conditional)" : "");
+    t->title = tm_arena_printf(ar, "Attack path: %s reaches %s in %zu step%s%s", p->entry_name,
+                               what, p->n_steps, p->n_steps == 1 ? "" : "s",
+                               p->conditional ? " (conditional)" : "");
     t->description = tm_arena_printf(
-        ar, "%s. %s%s", S_chain(ar, p),
+        ar, "%s. %sEvery step is a fact of the model; breaking any one of them breaks the path.",
+        S_chain(ar, p),
         p->conditional ? "Some step holds only if an IAM condition the model does not decide "
                          "holds. "
-                       : "",
-        S_rule.description);
+                       : "");
     /* the cuts, in path order, once each */
     tm_buf b;
     tm_buf_init(&b, 0);
@@ -967,19 +961,16 @@ static void S_finding(S_ctx *c, tm_path *p, tm_vec *threats)
     }
     t->mitigation = tm_arena_strdup(ar, b.data);
     tm_buf_free(&b);
-    t->stride = TM_STRIDE_I;
+    /* the rule's letters, and tampering and denial where a step writes or deletes */
+    t->stride = rule->stride;
     for (size_t i = 0; i < p->n_steps; i++) {
-        if (p->steps[i].kind == TM_STEP_ESCALATION)
-            t->stride |= TM_STRIDE_E;
         if (p->steps[i].access & TM_PATH_WRITE)
             t->stride |= TM_STRIDE_T;
         if (p->steps[i].access & TM_PATH_DELETE)
             t->stride |= TM_STRIDE_D;
     }
-    if (p->admin)
-        t->stride |= TM_STRIDE_E;
-    t->likelihood = S_rule.likelihood;
-    t->impact = S_rule.impact;
+    t->likelihood = rule->likelihood;
+    t->impact = rule->impact;
     t->severity = p->severity;
     /* A path is the system's, not one part's: a model-wide finding whose
      * target id is the path's id (ATTACK-PATH@ENTRY--TARGET). */
@@ -989,8 +980,8 @@ static void S_finding(S_ctx *c, tm_path *p, tm_vec *threats)
     t->status = TM_STATUS_OPEN;
     /* references: the rule's and each technique's page */
     tm_vec refs = {0};
-    for (size_t i = 0; i < S_rule.n_references; i++)
-        tm_vec_push(&refs, (void *)S_rule.references[i]);
+    for (size_t i = 0; i < rule->n_references; i++)
+        tm_vec_push(&refs, (void *)rule->references[i]);
     for (size_t i = 0; i < p->n_steps; i++)
         if (p->steps[i].technique_url) {
             int seen = 0;
@@ -1144,6 +1135,7 @@ void tm_paths_analyze(tm_analysis *a, tm_vec *threats)
     a->paths_summary.cut_work = c.cut_work;
     a->paths_summary.cut_per_entry = c.cut_entry;
     a->paths = tm_arena_array(a->arena, n + 1, sizeof *a->paths);
+    const tm_rule *rule = n ? S_copy_rule(a->arena, &k->finding) : NULL;
     for (size_t i = 0; i < n; i++) {
         const S_cand *cd = kept.items[i];
         const S_entry *en = entries.items[cd->entry];
@@ -1179,7 +1171,7 @@ void tm_paths_analyze(tm_analysis *a, tm_vec *threats)
             if (!seen)
                 p->also_from[p->n_also_from++] = oid;
         }
-        S_finding(&c, p, threats);
+        S_finding(&c, rule, p, threats);
     }
     a->n_paths = n;
     for (size_t i = 0; i < kept.len; i++)

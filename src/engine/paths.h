@@ -92,6 +92,7 @@ typedef struct {
     tm_paths_cond open, validates, validates_any;
     tm_expr *key_read;           /* element condition */
     const char *key_read_action; /* "kms:Decrypt" */
+    tm_rule finding;             /* `finding:` (loc: where it is written) */
 } tm_paths_knowledge;
 
 /* The built-in knowledge (embedded share/stridec/paths/). NULL only when it
@@ -150,7 +151,5 @@ size_t tm_paths_iam_work(const tm_paths_iam *pi);
  * `threats` (tm_threat*); fills a->paths and a->paths_summary. */
 void tm_paths_analyze(tm_analysis *a, tm_vec *threats);
 
-/* The finding rule of every path (ATTACK-PATH). Static storage. */
-const tm_rule *tm_paths_rule(void);
 
 #endif

@@ -18,8 +18,11 @@
 static const char S_search_file[] = "share/stridec/paths/search.yaml";
 static const char S_tech_file[] = "share/stridec/paths/techniques.yaml";
 
-static const char *const S_search_keys[] = {"version",   "relays",        "entries", "open",
-                                            "validates", "validates_any", "key_read"};
+static const char *const S_search_keys[] = {"version",       "relays",   "entries",
+                                            "open",          "validates", "validates_any",
+                                            "key_read",      "finding"};
+static const char *const S_finding_keys[] = {"id",     "title",       "stride",     "likelihood",
+                                             "impact", "description", "mitigation", "references"};
 static const char *const S_key_read_keys[] = {"when", "action"};
 static const char *const S_entry_keys[] = {"id", "applies_to", "when", "gives", "says", "cut"};
 static const char *const S_cond_keys[] = {"when", "says", "cut"};
@@ -136,6 +139,61 @@ static int S_action_ok(const char *a)
     return colon && colon > a && colon[1] && !strchr(colon + 1, ':');
 }
 
+static void S_finding(S_ld *l, const tm_node *n)
+{
+    const char *what = "'finding'";
+    tm_rule *r = &l->k->finding;
+    if (!tm_check_map(&l->c, n, what))
+        return;
+    tm_check_keys(&l->c, n, what, S_finding_keys, sizeof S_finding_keys / sizeof *S_finding_keys);
+    r->loc.file = n->file;
+    r->loc.line = n->line;
+    r->loc.col = n->col;
+    const tm_node *id = tm_check_require(&l->c, n, "id", what);
+    if (id) {
+        r->id = tm_check_string(&l->c, id, "id", TM_CHECK_NONEMPTY);
+        r->loc.line = id->line; /* the rule's `id:` line (SARIF helpUri) */
+    }
+    static const char *const texts[] = {"title", "description", "mitigation"};
+    const char **dst[] = {&r->title, &r->description, &r->mitigation};
+    for (size_t i = 0; i < 3; i++) {
+        const tm_node *v = tm_check_require(&l->c, n, texts[i], what);
+        if (v)
+            *dst[i] = tm_check_string(&l->c, v, texts[i], TM_CHECK_NONEMPTY);
+    }
+    const tm_node *st = tm_check_require(&l->c, n, "stride", what);
+    int ok = 1;
+    size_t nl = 0;
+    const char **letters = st ? tm_check_strings(&l->c, st, "stride", TM_CHECK_NONEMPTY, &nl, NULL,
+                                                 &ok)
+                              : NULL;
+    for (size_t i = 0; i < nl; i++) {
+        const char *p = strchr(TM_STRIDE_LETTERS, letters[i][0]);
+        if (!p || letters[i][1])
+            tm_check_error(&l->c, "bad-value", st, "'stride' holds S, T, R, I, D or E, not '%s'",
+                           letters[i]);
+        else
+            r->stride |= 1u << (p - TM_STRIDE_LETTERS);
+    }
+    const tm_node *lk = tm_check_require(&l->c, n, "likelihood", what);
+    const char *ls = lk ? tm_check_string(&l->c, lk, "likelihood", TM_CHECK_NONEMPTY) : NULL;
+    if (ls && tm_likelihood_parse(ls, &r->likelihood) != 0)
+        tm_check_error(&l->c, "bad-value", lk, "'likelihood' must be one of unlikely, likely, "
+                                              "very-likely or frequent, not '%s'", ls);
+    const tm_node *im = tm_check_require(&l->c, n, "impact", what);
+    const char *is = im ? tm_check_string(&l->c, im, "impact", TM_CHECK_NONEMPTY) : NULL;
+    if (is && tm_impact_parse(is, &r->impact) != 0)
+        tm_check_error(&l->c, "bad-value", im, "'impact' must be one of low, medium, high or "
+                                              "very-high, not '%s'", is);
+    const tm_node *refs = tm_node_get(n, "references");
+    if (refs)
+        r->references = tm_check_strings(&l->c, refs, "references", TM_CHECK_NONEMPTY,
+                                         &r->n_references, NULL, &ok);
+    r->applies_to = TM_APPLIES_MODEL;
+    r->when_text = "the attack-path search finds a path (share/stridec/doc/attack-paths.md)";
+    r->builtin = true;
+}
+
 static void S_search(S_ld *l, const tm_node *root)
 {
     tm_paths_knowledge *k = l->k;
@@ -176,6 +234,9 @@ static void S_search(S_ld *l, const tm_node *root)
             S_cond(l, n, conds[i].kind, tm_arena_printf(k->arena, "'%s'", conds[i].key),
                    (tm_paths_cond *)((char *)k + conds[i].off));
     }
+    const tm_node *fd = tm_check_require(&l->c, root, "finding", "the attack-path search file");
+    if (fd)
+        S_finding(l, fd);
     const tm_node *kr = tm_check_require(&l->c, root, "key_read", "the attack-path search file");
     if (kr && tm_check_map(&l->c, kr, "'key_read'")) {
         tm_check_keys(&l->c, kr, "'key_read'", S_key_read_keys, S_COUNT(S_key_read_keys));

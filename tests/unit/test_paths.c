@@ -175,7 +175,9 @@ START_TEST(bad_knowledge_is_an_error_at_its_place)
         "open: {when: \"!flow.authenticated\", says: s, cut: c}\n"
         "validates: {when: \"target.props.validates_input == true\", says: s, cut: c}\n"
         "validates_any: {when: \"element.props.validates_input == true\", says: s, cut: c}\n"
-        "key_read: {when: \"element.props.encryption == \\\"kms\\\"\", action: \"kms:Decrypt\"}\n";
+        "key_read: {when: \"element.props.encryption == \\\"kms\\\"\", action: \"kms:Decrypt\"}\n"
+        "finding: {id: ATTACK-PATH, title: t, stride: [I, E], likelihood: likely,\n"
+        "          impact: very-high, description: d, mitigation: m}\n";
     static const char good_tech[] =
         "version: 1\nsource: s\ngenerated: \"2026-01-01\"\ntechniques:\n"
         "  - {id: sts-001, name: n, category: c, yields: target, principal: role,\n"
@@ -205,6 +207,10 @@ START_TEST(bad_knowledge_is_an_error_at_its_place)
     memcpy(p, "stsXAssumeRole", 14);
     S_bad_knowledge(good_search, buf, "'action' must be SERVICE:Action");
     S_bad_knowledge("version: 1\n", good_tech, "missing required key 'relays'");
+    snprintf(buf, sizeof buf, "%s", good_search);
+    p = strstr(buf, "stride: [I, E]");
+    memcpy(p, "stride: [I, X]", 14);
+    S_bad_knowledge(buf, good_tech, "'stride' holds S, T, R, I, D or E, not 'X'");
 }
 END_TEST
 
@@ -329,7 +335,7 @@ START_TEST(issue_example_is_a_critical_path)
     ck_assert_int_eq(t->severity, TM_SEV_CRITICAL);
     ck_assert_uint_eq(t->n_evidence, p->n_steps);
     ck_assert_uint_eq(t->loc.line, p->steps[0].loc.line);
-    ck_assert_ptr_nonnull(strstr(t->description, "visitor -> Reports API -> Render function"));
+    ck_assert_ptr_nonnull(strstr(t->description, "visitor \xE2\x86\x92 Reports API \xE2\x86\x92 Render function"));
     ck_assert_ptr_nonnull(strstr(t->description, "lambda-001"));
     ck_assert_ptr_nonnull(strstr(t->description, "Payroll table"));
     int found = 0;
