@@ -494,6 +494,92 @@ START_TEST(paths_are_deterministic)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------ reports */
+
+static char *S_out(const char *dir, const char *name)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *s = tu_slurp(path, NULL);
+    ck_assert_msg(s != NULL, "%s was not written", path);
+    return s;
+}
+
+/* The reports show the paths: a table and each path's steps, linked. */
+START_TEST(reports_show_the_paths)
+{
+    char *dir = tu_tmpdir();
+    const char *args[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", dir, "-f",
+                          "html,md,pdf", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *html = S_out(dir, "report.html"), *md = S_out(dir, "report.md");
+    ck_assert_ptr_nonnull(strstr(html, "id=\"attack-paths\""));
+    ck_assert_ptr_nonnull(strstr(html, "href=\"#path-visitor--payroll-table\""));
+    ck_assert_ptr_nonnull(strstr(html, "id=\"path-visitor--payroll-table\""));
+    ck_assert_ptr_nonnull(strstr(html, "href=\"https://pathfinding.cloud/paths/lambda-001\""));
+    /* a step links to its part's threats */
+    ck_assert_ptr_nonnull(strstr(html, "href=\"#t-element-render-fn\""));
+    ck_assert_ptr_nonnull(strstr(md, "### Attack paths"));
+    ck_assert_ptr_nonnull(strstr(md, "| 1 | **critical** | visitor (external entity) | Payroll table "
+                                     "(restricted data) | 5 | lambda-001 |"));
+    ck_assert_ptr_nonnull(strstr(md, "](#element-render-function)"));
+    char cmd[1400];
+    snprintf(cmd, sizeof cmd, "pdftotext '%s/report.pdf' '%s/report.txt' 2>/dev/null", dir, dir);
+    ck_assert_int_eq(system(cmd), 0);
+    char *txt = S_out(dir, "report.txt");
+    ck_assert_ptr_nonnull(strstr(txt, "Attack paths"));
+    ck_assert_ptr_nonnull(strstr(txt, "What cuts the path here"));
+    free(txt);
+    free(html);
+    free(md);
+    tu_rmtree(dir);
+    free(dir);
+
+    /* no path: the section says so */
+    dir = tu_tmpdir();
+    const char *args2[] = {"report", tu_path("tests/paths/no-path/stated-controls.yaml"), "-o", dir,
+                           "-f", "html,json", NULL};
+    r = tu_run(args2);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    html = S_out(dir, "report.html");
+    ck_assert_ptr_nonnull(strstr(html, "No attack path was found."));
+    char *json = S_out(dir, "threats.json");
+    ck_assert_ptr_nonnull(strstr(json, "\"paths\": []"));
+    free(json);
+    free(html);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* Model text on a path is escaped in every report. */
+START_TEST(path_text_is_escaped)
+{
+    char *dir = tu_tmpdir();
+    char model[1200];
+    snprintf(model, sizeof model, "%s/m.yaml", dir);
+    S_write(model, "stridec: 1\nsystem: {name: x}\ndata: [{id: d, classification: restricted}]\n"
+                   "elements:\n  - {id: b, name: \"<img src=x onerror=alert(1)>|*\", type: aws.s3,"
+                   " data: [d], props: {public_read: true}}\n");
+    const char *args[] = {"report", model, "-o", dir, "-f", "html,md", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *html = S_out(dir, "report.html"), *md = S_out(dir, "report.md");
+    ck_assert_ptr_null(strstr(html, "<img src=x"));
+    ck_assert_ptr_nonnull(strstr(html, "&lt;img src=x"));
+    ck_assert_ptr_null(strchr(md, '<'));
+    free(html);
+    free(md);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_paths(void)
 {
     Suite *s = suite_create("paths");
@@ -508,6 +594,8 @@ Suite *suite_paths(void)
     tcase_add_test(tc, example_model_paths);
     tcase_add_test(tc, bounds_are_reported);
     tcase_add_test(tc, paths_are_deterministic);
+    tcase_add_test(tc, reports_show_the_paths);
+    tcase_add_test(tc, path_text_is_escaped);
     suite_add_tcase(s, tc);
     return s;
 }
