@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fuzz/fuzz_paths_check.h"
 #include "engine/paths.h"
 #include "stridec/model.h"
 #include "stridec/render.h"
@@ -580,6 +581,80 @@ START_TEST(path_text_is_escaped)
 }
 END_TEST
 
+/* The diagram marks the paths' flows (legend "attack path"); --dfd-path
+ * draws one path alone; an id that is no path is an error, nothing written. */
+START_TEST(dfd_marks_paths)
+{
+    char *dir = tu_tmpdir();
+    const char *args[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", dir, "-f",
+                          "dot", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *dot = S_out(dir, "dfd.dot");
+    ck_assert_ptr_nonnull(strstr(dot, "attack path"));
+    ck_assert_ptr_nonnull(strstr(dot, "#CC79A7"));
+    /* both flows of the path, and nothing for the IAM step in the full diagram */
+    size_t marked = 0;
+    for (const char *q = dot; (q = strstr(q, "color=\"#CC79A7\"")); q++)
+        marked++;
+    ck_assert_uint_eq(marked, 2);
+    ck_assert_ptr_null(strstr(dot, "style=\"dotted\""));
+    free(dot);
+    tu_rmtree(dir);
+    free(dir);
+
+    /* one path alone: its four elements, its two flows and the IAM step */
+    dir = tu_tmpdir();
+    const char *one[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", dir, "-f", "dot",
+                         "--dfd-path", "visitor--payroll-table", NULL};
+    r = tu_run(one);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    dot = S_out(dir, "dfd.dot");
+    ck_assert_ptr_nonnull(strstr(dot, "Payroll table"));
+    ck_assert_ptr_nonnull(strstr(dot, "style=\"dotted\""));
+    ck_assert_ptr_nonnull(strstr(dot, "lambda-001"));
+    ck_assert_ptr_nonnull(strstr(dot, "dotted: an IAM step"));
+    free(dot);
+    tu_rmtree(dir);
+    free(dir);
+
+    dir = tu_tmpdir();
+    char out[1200];
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *bad[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", out, "-f", "dot",
+                         "--dfd-path", "visitor--payroll", NULL};
+    r = tu_run(bad);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_msg(strstr(r.err, "--dfd-path visitor--payroll is not an attack path of the model") &&
+                      strstr(r.err, "visitor--payroll-table"),
+                  "%s", r.err);
+    tu_result_free(&r);
+    ck_assert_ptr_null(tu_slurp(tu_path(out), NULL));
+    char probe[1300];
+    snprintf(probe, sizeof probe, "%s/dfd.dot", out);
+    ck_assert_ptr_null(tu_slurp(probe, NULL));
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* The knowledge fuzz target's seeds and their mutations keep its properties. */
+static const char *S_fuzz_call(void *ud, const uint8_t *data, size_t len)
+{
+    (void)ud;
+    return fuzz_paths_one(data, len);
+}
+
+START_TEST(knowledge_fuzz_corpus)
+{
+    ck_assert_uint_ge(tu_fuzz_replay("tests/fuzz/corpus/paths", S_fuzz_call, NULL, 40, 6, NULL,
+                                     "\n\"{}[]:*-,!=aZ"),
+                      4);
+}
+END_TEST
+
 Suite *suite_paths(void)
 {
     Suite *s = suite_create("paths");
@@ -596,6 +671,8 @@ Suite *suite_paths(void)
     tcase_add_test(tc, paths_are_deterministic);
     tcase_add_test(tc, reports_show_the_paths);
     tcase_add_test(tc, path_text_is_escaped);
+    tcase_add_test(tc, dfd_marks_paths);
+    tcase_add_test(tc, knowledge_fuzz_corpus);
     suite_add_tcase(s, tc);
     return s;
 }
