@@ -14,6 +14,7 @@
 
 #include "../fuzz/fuzz_paths_check.h"
 #include "engine/paths.h"
+#include "stridec/doc.h"
 #include "stridec/model.h"
 #include "stridec/render.h"
 #include "testutil.h"
@@ -655,6 +656,45 @@ START_TEST(knowledge_fuzz_corpus)
 }
 END_TEST
 
+/* SARIF: a path's result sits at its first step and lists the steps as a
+ * code flow. */
+START_TEST(sarif_results_at_the_first_step)
+{
+    char *dir = tu_tmpdir();
+    const char *args[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", dir, "-f",
+                          "sarif", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    tu_result_free(&r);
+    char *sarif = S_out(dir, "threats.sarif");
+    tm_arena *ar = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    tm_node *doc = tm_read_json(ar, "threats.sarif", sarif, strlen(sarif), NULL, d);
+    ck_assert_ptr_nonnull(doc);
+    const tm_node *results = tm_node_get(tm_node_get(doc, "runs")->items[0], "results");
+    const tm_node *res = NULL;
+    for (size_t i = 0; i < results->n; i++) {
+        const tm_node *msg = tm_node_get(tm_node_get(results->items[i], "message"), "text");
+        if (strncmp(msg->text, "ATTACK-PATH@visitor--payroll-table", 34) == 0)
+            res = results->items[i];
+    }
+    ck_assert_ptr_nonnull(res);
+    const tm_node *phys = tm_node_get(tm_node_get(res, "locations")->items[0], "physicalLocation");
+    ck_assert_int_eq(tm_node_get(tm_node_get(phys, "region"), "startLine")->ival, 32);
+    const tm_node *tf = tm_node_get(tm_node_get(res, "codeFlows")->items[0], "threadFlows")->items[0];
+    const tm_node *locs = tm_node_get(tf, "locations");
+    ck_assert_uint_eq(locs->n, 5);
+    const tm_node *m3 = tm_node_get(tm_node_get(tm_node_get(locs->items[3], "location"), "message"),
+                                    "text");
+    ck_assert_ptr_nonnull(strstr(m3->text, "4. escalation: render-role acts as payroll-role"));
+    tm_diags_free(d);
+    tm_arena_free(ar);
+    free(sarif);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 Suite *suite_paths(void)
 {
     Suite *s = suite_create("paths");
@@ -673,6 +713,7 @@ Suite *suite_paths(void)
     tcase_add_test(tc, path_text_is_escaped);
     tcase_add_test(tc, dfd_marks_paths);
     tcase_add_test(tc, knowledge_fuzz_corpus);
+    tcase_add_test(tc, sarif_results_at_the_first_step);
     suite_add_tcase(s, tc);
     return s;
 }
