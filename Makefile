@@ -153,6 +153,7 @@ bench: $(B)/.deps-test-ok all $(TEST_BIN)
 # --------------------------------------------------------------- install
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules $(DESTDIR)$(PREFIX)/share/stridec/iam \
+	  $(DESTDIR)$(PREFIX)/share/stridec/paths \
 	  $(DESTDIR)$(PREFIX)/share/stridec/schema $(DESTDIR)$(PREFIX)/share/stridec/templates \
 	  $(DESTDIR)$(PREFIX)/share/stridec/models $(DESTDIR)$(PREFIX)/share/doc/stridec \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
@@ -160,6 +161,7 @@ install: all
 	install -m 644 share/stridec/types.yaml $(DESTDIR)$(PREFIX)/share/stridec/
 	install -m 644 share/stridec/rules/* $(DESTDIR)$(PREFIX)/share/stridec/rules/
 	install -m 644 share/stridec/iam/* $(DESTDIR)$(PREFIX)/share/stridec/iam/
+	install -m 644 share/stridec/paths/* $(DESTDIR)$(PREFIX)/share/stridec/paths/
 	install -m 644 share/stridec/schema/* $(DESTDIR)$(PREFIX)/share/stridec/schema/
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/stridec/templates/
 	install -m 644 README.md share/stridec/doc/*.md $(DESTDIR)$(PREFIX)/share/doc/stridec/

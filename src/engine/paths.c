@@ -210,7 +210,8 @@ static int S_in_play(const tm_element *el)
 
 static int S_target_class(const S_ctx *c, const tm_element *el)
 {
-    return el->kind == TM_KIND_STORE && c->a->elements[el->index].max_class >= TM_CLASS_CONFIDENTIAL;
+    return el->kind == TM_KIND_STORE &&
+           c->a->elements[el->index].max_class >= TM_CLASS_CONFIDENTIAL;
 }
 
 /* ------------------------------------------------------------- search */
@@ -633,7 +634,8 @@ static void S_flow_step(S_ctx *c, tm_vec *steps, const S_edge *e, uint32_t from_
 {
     tm_arena *ar = c->a->arena;
     const tm_flow *f = e->flow;
-    tm_path_step *s = S_step(steps, ar, e->kind == E_FLOW_DATA ? TM_STEP_DATA_ACCESS : TM_STEP_FLOW);
+    tm_path_step *s =
+        S_step(steps, ar, e->kind == E_FLOW_DATA ? TM_STEP_DATA_ACCESS : TM_STEP_FLOW);
     s->element = e->el;
     s->flow = f;
     s->loc = f->loc;
@@ -936,7 +938,8 @@ static void S_finding(S_ctx *c, const tm_rule *rule, tm_path *p, tm_vec *threats
     t->id = tm_arena_printf(ar, "%s@%s", rule->id, p->id);
     const char *what =
         p->admin ? tm_arena_printf(ar, "administrator (%s)", p->target_name)
-                 : tm_arena_printf(ar, "%s (%s data)", p->target_name, tm_class_name(p->target_class));
+                 : tm_arena_printf(ar, "%s (%s data)", p->target_name,
+                                   tm_class_name(p->target_class));
     t->title = tm_arena_printf(ar, "Attack path: %s reaches %s in %zu step%s%s", p->entry_name,
                                what, p->n_steps, p->n_steps == 1 ? "" : "s",
                                p->conditional ? " (conditional)" : "");
@@ -1013,8 +1016,6 @@ static void S_finding(S_ctx *c, const tm_rule *rule, tm_path *p, tm_vec *threats
 
 /* ------------------------------------------------------------ sorting */
 
-static const S_ctx *S_sort_ctx; /* qsort has no user pointer; set around the one call */
-
 static int S_cand_cmp(const void *x, const void *y)
 {
     const S_cand *a = *(const S_cand *const *)x, *b = *(const S_cand *const *)y;
@@ -1024,7 +1025,6 @@ static int S_cand_cmp(const void *x, const void *y)
         return a->severity > b->severity ? -1 : 1;
     if (a->entry != b->entry)
         return a->entry < b->entry ? -1 : 1;
-    (void)S_sort_ctx;
     return a->target < b->target ? -1 : a->target > b->target;
 }
 

@@ -229,7 +229,8 @@ static void S_search(S_ld *l, const tm_node *root)
         {"validates_any", TM_APPLIES_ELEMENT, offsetof(tm_paths_knowledge, validates_any)},
     };
     for (size_t i = 0; i < S_COUNT(conds); i++) {
-        const tm_node *n = tm_check_require(&l->c, root, conds[i].key, "the attack-path search file");
+        const tm_node *n =
+            tm_check_require(&l->c, root, conds[i].key, "the attack-path search file");
         if (n)
             S_cond(l, n, conds[i].kind, tm_arena_printf(k->arena, "'%s'", conds[i].key),
                    (tm_paths_cond *)((char *)k + conds[i].off));
@@ -274,7 +275,8 @@ static void S_technique(S_ld *l, const tm_node *n, tm_technique *t)
     t->cut = S_req_str(l, n, "break", what);
     t->reference = S_req_str(l, n, "reference", what);
     const tm_node *y = tm_check_require(&l->c, n, "yields", what);
-    int yields = y ? tm_check_enum(&l->c, y, "yields", S_yields_names, S_COUNT(S_yields_names)) : -1;
+    int yields =
+        y ? tm_check_enum(&l->c, y, "yields", S_yields_names, S_COUNT(S_yields_names)) : -1;
     if (yields >= 0)
         t->yields = (tm_tech_yields)yields;
     const tm_node *v;

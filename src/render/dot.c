@@ -641,7 +641,9 @@ static void S_legend(S_ctx *c)
     if (u & U_AGGREGATE)
         S_legend_row(b, "n flows", "flows between boundaries, aggregated");
     if (u & U_PATH)
-        S_legend_row(b, "<FONT COLOR=\"" S_PATH_PEN "\"><B>\xE2\x94\x81\xE2\x94\x81\xE2\x96\xB6</B></FONT>",
+        S_legend_row(b,
+                     "<FONT COLOR=\"" S_PATH_PEN
+                     "\"><B>\xE2\x94\x81\xE2\x94\x81\xE2\x96\xB6</B></FONT>",
                      c->only_path ? "attack path (dotted: an IAM step)" : "attack path");
     tm_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"8\">"
                    "S T R I D E: letters of the open threats</FONT></TD></TR>");

@@ -337,7 +337,8 @@ START_TEST(issue_example_is_a_critical_path)
     ck_assert_int_eq(t->severity, TM_SEV_CRITICAL);
     ck_assert_uint_eq(t->n_evidence, p->n_steps);
     ck_assert_uint_eq(t->loc.line, p->steps[0].loc.line);
-    ck_assert_ptr_nonnull(strstr(t->description, "visitor \xE2\x86\x92 Reports API \xE2\x86\x92 Render function"));
+    ck_assert_ptr_nonnull(
+        strstr(t->description, "visitor \xE2\x86\x92 Reports API \xE2\x86\x92 Render function"));
     ck_assert_ptr_nonnull(strstr(t->description, "lambda-001"));
     ck_assert_ptr_nonnull(strstr(t->description, "Payroll table"));
     int found = 0;
@@ -456,7 +457,8 @@ START_TEST(bounds_are_reported)
     tm_buf_puts(&b, "stridec: 1\nsystem: {name: many}\ndata: [{id: d, classification: "
                     "restricted}]\nelements:\n");
     for (int i = 0; i < 150; i++)
-        tm_buf_printf(&b, "  - {id: u%d, type: user}\n  - {id: s%d, type: generic.store, data: [d]}\n",
+        tm_buf_printf(&b,
+                      "  - {id: u%d, type: user}\n  - {id: s%d, type: generic.store, data: [d]}\n",
                       i, i);
     tm_buf_puts(&b, "flows:\n");
     for (int i = 0; i < 150; i++)
@@ -525,7 +527,8 @@ START_TEST(reports_show_the_paths)
     /* a step links to its part's threats */
     ck_assert_ptr_nonnull(strstr(html, "href=\"#t-element-render-fn\""));
     ck_assert_ptr_nonnull(strstr(md, "### Attack paths"));
-    ck_assert_ptr_nonnull(strstr(md, "| 1 | **critical** | visitor (external entity) | Payroll table "
+    ck_assert_ptr_nonnull(strstr(md, "| 1 | **critical** | visitor (external entity) | "
+                                     "Payroll table "
                                      "(restricted data) | 5 | lambda-001 |"));
     ck_assert_ptr_nonnull(strstr(md, "](#element-render-function)"));
     char cmd[1400];
@@ -607,8 +610,8 @@ START_TEST(dfd_marks_paths)
 
     /* one path alone: its four elements, its two flows and the IAM step */
     dir = tu_tmpdir();
-    const char *one[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", dir, "-f", "dot",
-                         "--dfd-path", "visitor--payroll-table", NULL};
+    const char *one[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", dir,
+                         "-f",     "dot", "--dfd-path", "visitor--payroll-table", NULL};
     r = tu_run(one);
     ck_assert_msg(r.status == 0, "%s", r.err);
     tu_result_free(&r);
@@ -624,8 +627,8 @@ START_TEST(dfd_marks_paths)
     dir = tu_tmpdir();
     char out[1200];
     snprintf(out, sizeof out, "%s/out", dir);
-    const char *bad[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", out, "-f", "dot",
-                         "--dfd-path", "visitor--payroll", NULL};
+    const char *bad[] = {"report", tu_path("tests/paths/example/model.yaml"), "-o", out,
+                         "-f",     "dot", "--dfd-path", "visitor--payroll", NULL};
     r = tu_run(bad);
     ck_assert_int_eq(r.status, 2);
     ck_assert_msg(strstr(r.err, "--dfd-path visitor--payroll is not an attack path of the model") &&
@@ -681,7 +684,8 @@ START_TEST(sarif_results_at_the_first_step)
     ck_assert_ptr_nonnull(res);
     const tm_node *phys = tm_node_get(tm_node_get(res, "locations")->items[0], "physicalLocation");
     ck_assert_int_eq(tm_node_get(tm_node_get(phys, "region"), "startLine")->ival, 32);
-    const tm_node *tf = tm_node_get(tm_node_get(res, "codeFlows")->items[0], "threadFlows")->items[0];
+    const tm_node *cf = tm_node_get(res, "codeFlows")->items[0];
+    const tm_node *tf = tm_node_get(cf, "threadFlows")->items[0];
     const tm_node *locs = tm_node_get(tf, "locations");
     ck_assert_uint_eq(locs->n, 5);
     const tm_node *m3 = tm_node_get(tm_node_get(tm_node_get(locs->items[3], "location"), "message"),
