@@ -395,6 +395,12 @@ struct tm_analysis {
     size_t decisions_used; /* review decisions that matched at least one threat */
 };
 
+/* The rule of the findings attack paths raise (ATTACK-PATH, written in
+ * share/stridec/paths/search.yaml), copied into `arena` (for `stridec rules`);
+ * NULL when the built-in attack-path knowledge does not load (diagnostics in
+ * d). */
+const tm_rule *tm_attack_path_rule(tm_arena *arena, tm_diags *d);
+
 /* Status counts as open for gating and colouring: open and in-progress. */
 int tm_status_is_open(tm_status s);
 

@@ -1046,6 +1046,16 @@ const char *tm_step_kind_name(tm_step_kind k)
 
 /* ---------------------------------------------------------------- api */
 
+const tm_rule *tm_attack_path_rule(tm_arena *arena, tm_diags *d)
+{
+    tm_paths_knowledge *k = tm_paths_knowledge_builtin(d);
+    if (!k)
+        return NULL;
+    const tm_rule *r = S_copy_rule(arena, &k->finding);
+    tm_paths_knowledge_free(k);
+    return r;
+}
+
 void tm_paths_analyze(tm_analysis *a, tm_vec *threats)
 {
     const tm_model *m = a->model;

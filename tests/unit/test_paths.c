@@ -699,6 +699,23 @@ START_TEST(sarif_results_at_the_first_step)
 }
 END_TEST
 
+/* `stridec rules` lists and shows the paths' finding rule. */
+START_TEST(rules_show_the_path_rule)
+{
+    const char *args[] = {"rules", "show", "ATTACK-PATH", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "defined at:  share/stridec/paths/search.yaml:"));
+    ck_assert_ptr_nonnull(strstr(r.out, "CWE-269"));
+    tu_result_free(&r);
+    const char *list[] = {"rules", "list", NULL};
+    r = tu_run(list);
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "\nATTACK-PATH "));
+    tu_result_free(&r);
+}
+END_TEST
+
 Suite *suite_paths(void)
 {
     Suite *s = suite_create("paths");
@@ -718,6 +735,7 @@ Suite *suite_paths(void)
     tcase_add_test(tc, dfd_marks_paths);
     tcase_add_test(tc, knowledge_fuzz_corpus);
     tcase_add_test(tc, sarif_results_at_the_first_step);
+    tcase_add_test(tc, rules_show_the_path_rule);
     suite_add_tcase(s, tc);
     return s;
 }
