@@ -288,6 +288,11 @@ struct tm_model {
     size_t n_decisions;
     const char **includes; /* as written in the main file */
     size_t n_includes;
+    /* Every file the model was read from: the main file, then each included
+     * file (nested ones too) as it was opened (relative to the current
+     * folder, or absolute). What `report --watch` watches. */
+    const char **files;
+    size_t n_files;
     tm_map *ids; /* id -> tm_ref* for every id in the model */
 };
 

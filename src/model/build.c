@@ -81,6 +81,7 @@ typedef struct {
     const char *stack_names[TM_MAX_INCLUDE_DEPTH + 2];
     size_t depth;
     tm_map *merged;
+    tm_vec read_files; /* the main file, then each include read, as opened */
     char *root_real; /* realpath of the model's folder (malloc'd) */
 } S_ctx;
 
@@ -1107,6 +1108,7 @@ static void S_include(S_ctx *c, const char *including, const char *path, tm_loc 
     free(real);
     tm_map_put(c->merged, real_copy, (void *)real_copy);
     const tm_read_limits *lim = c->opts ? &c->opts->limits : NULL;
+    tm_vec_push(&c->read_files, (void *)S_file(c, file));
     tm_node *root = tm_read_file_tree(c->tmp, file, lim, c->d);
     if (!root)
         return;
@@ -1425,6 +1427,8 @@ tm_model *tm_model_build(const tm_node *root, const char *file, const tm_load_op
     }
     c->stack_names[0] = file ? file : "(model)";
     c->depth = 1;
+    if (file)
+        tm_vec_push(&c->read_files, (void *)S_file(c, file));
 
     S_build_file(c, root, file, 1);
     S_flow_ids(c);
@@ -1441,6 +1445,7 @@ tm_model *tm_model_build(const tm_node *root, const char *file, const tm_load_op
     S_FINISH(c, artifacts, artifacts, n_artifacts);
     S_FINISH(c, assumptions, assumptions, n_assumptions);
     S_FINISH(c, decisions, decisions, n_decisions);
+    S_FINISH(c, read_files, files, n_files);
     tm_vec_free(&c->pending);
     tm_vec_free(&c->flow_extra);
     tm_vec_free(&c->boundary_extra);
