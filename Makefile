@@ -144,7 +144,7 @@ valgrind: $(B)/.deps-test-ok all $(TEST_BIN)
 FUZZ_SECONDS ?= 30
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 fuzz: all
-	sh tests/tools/fuzz.sh "$(FUZZ_SECONDS)" $(FUZZ_SRC)
+	URL="$(URL)" sh tests/tools/fuzz.sh "$(FUZZ_SECONDS)" $(FUZZ_SRC)
 
 # ----------------------------------------------------------------- bench
 bench: $(B)/.deps-test-ok all $(TEST_BIN)

@@ -24,7 +24,7 @@ CLANG=${CLANG:-clang}
 OUT=build-fuzz
 PKG_CFLAGS=$($PKG_CONFIG --cflags $PKGS 2>/dev/null || true)
 PKG_LIBS="$($PKG_CONFIG --libs $PKGS 2>/dev/null || true) $HPDF_LIBS -lm"
-DEFS="-D_POSIX_C_SOURCE=200809L -DSTRIDEC_VERSION=\"fuzz\" -DSTRIDEC_URL=\"https://github.com/stridec/stridec\""
+DEFS="-D_POSIX_C_SOURCE=200809L -DSTRIDEC_VERSION=\"fuzz\" -DSTRIDEC_URL=\"${URL:-https://github.com/stridec/stridec}\""
 # Warnings are not errors here: the normal build (make) already enforces them.
 CFLAGS="-std=c11 -g -O1 $DEFS -Iinclude -Isrc -Ibuild -Itests/fuzz $PKG_CFLAGS"
 
