@@ -135,7 +135,7 @@ fuzz: all
 	sh tests/tools/fuzz.sh "$(FUZZ_SECONDS)" $(FUZZ_SRC)
 
 # ----------------------------------------------------------------- bench
-bench: all
+bench: $(B)/.deps-test-ok all $(TEST_BIN)
 	sh tests/bench/bench.sh ./$(BIN)
 
 # --------------------------------------------------------------- install

@@ -11,10 +11,14 @@
  *   - XML: attribute values and text content are TM_SCALAR_TEXT: untyped text
  *     that the consumer converts to the type its key has (MODEL.md).
  * All text is valid UTF-8 and NUL-terminated (a scalar with an embedded NUL
- * is rejected by the readers).
+ * is rejected by the readers). Files in UTF-16 (what `terraform show -json`
+ * writes on Windows) are transcoded on reading (tm_read_file_tree,
+ * tm_read_text_tree); lines and columns still count the file's characters.
  */
 #ifndef STRIDEC_DOC_H
 #define STRIDEC_DOC_H
+
+#include <stdbool.h>
 
 #include "base.h"
 
@@ -56,19 +60,43 @@ struct tm_node {
     tm_node **items;
 };
 
-/* Limits a reader enforces (zero fields take the TM_MAX_* defaults). */
+/* What a reader does with a key that a map already has. */
+typedef enum {
+    TM_DUP_KEYS_ERROR = 0, /* an error at the second key: models, rules, the catalogue */
+    TM_DUP_KEYS_LAST_WINS  /* a warning at the second key, whose value replaces the first
+                              one in place: how CloudFormation reads a template */
+} tm_dup_keys;
+
+/* Limits a reader enforces (zero fields take the TM_MAX_* defaults) and the
+ * dialect it reads. All zero is the strict reading models get. */
 typedef struct {
     size_t max_depth;
     size_t max_alias_visits;
     size_t max_nodes;
+    /* YAML and JSON (XML keeps its own rule: an element or attribute twice
+     * is an error). */
+    tm_dup_keys dup_keys;
+    /* YAML: a plain `<<` key merges the map, or the list of maps, it names
+     * into the map that holds it, as YAML 1.1 defines merge keys: the map's
+     * own keys win, then earlier maps of the list over later ones; merged
+     * keys take the place of the `<<` key. Aliases there count against
+     * max_alias_visits like any other. When false, a `<<` key is an error
+     * that says merge keys are read in imported deployment files only. */
+    bool yaml_merge_keys;
 } tm_read_limits;
 
+/* How the importers read deployment files (CloudFormation and SAM templates,
+ * serverless.yml, Terraform plans): default limits, YAML merge keys merged,
+ * duplicate keys a warning with the last value kept (TM_DUP_KEYS_LAST_WINS). */
+extern const tm_read_limits tm_read_import;
+
 /*
- * Parse `text` (len bytes, NUL-terminated) read from `file` into a tree owned
- * by `arena`. Returns NULL after adding an error diagnostic naming
+ * Parse `text` (len bytes, NUL-terminated, UTF-8) read from `file` into a
+ * tree owned by `arena`. Returns NULL after adding an error diagnostic naming
  * file:line:col. Safe parsing: no external entities or DTDs (XML), an alias
- * budget (YAML), duplicate keys rejected, depth and node limits enforced,
- * invalid UTF-8 rejected with its position.
+ * budget (YAML), duplicate keys rejected (or a warning, lim->dup_keys), depth
+ * and node limits enforced, invalid UTF-8 rejected with its position. `lim`
+ * may be NULL (all defaults, strict).
  */
 tm_node *tm_read_yaml(tm_arena *arena, const char *file, const char *text, size_t len,
                       const tm_read_limits *lim, tm_diags *d);
@@ -78,12 +106,22 @@ tm_node *tm_read_xml(tm_arena *arena, const char *file, const char *text, size_t
                      const tm_read_limits *lim, tm_diags *d);
 
 /* Pick the syntax from the file name (.yaml/.yml, .json, .xml), else from
- * the first non-blank byte ('{' or '[' JSON, '<' XML, else YAML). */
+ * the first non-blank character ('{' or '[' JSON, '<' XML, else YAML), in
+ * UTF-8 or UTF-16 text. */
 tm_syntax tm_syntax_guess(const char *file, const char *text, size_t len);
 const char *tm_syntax_name(tm_syntax s);
 
 /* Read a file and parse it with the syntax its name or content says.
- * Registers the text with the diagnostics (for source snippets). */
+ * Registers the text with the diagnostics (for source snippets).
+ *
+ * Both read UTF-8 (with or without a byte order mark) and UTF-16, LE or BE,
+ * told by its byte order mark or, without one, by the zero bytes of its
+ * first character, as the YAML (5.2) and JSON (RFC 4627, 3) specifications
+ * describe. UTF-16 is transcoded to UTF-8 first, so that every position
+ * (line, and column in characters) is the same as in the file, and the
+ * UTF-8 text is what diagnostics quote. An unpaired surrogate, or an odd
+ * number of bytes, is an error "invalid UTF-16 ..." at its line and column;
+ * UTF-32 is refused with an error that says so. */
 tm_node *tm_read_file_tree(tm_arena *arena, const char *file, const tm_read_limits *lim,
                            tm_diags *d);
 tm_node *tm_read_text_tree(tm_arena *arena, const char *file, tm_syntax syn, const char *text,

@@ -19,8 +19,13 @@
 
 typedef struct tm_model tm_model;
 
+typedef struct tm_catalog tm_catalog;
+
 typedef struct {
     tm_read_limits limits;
+    /* The type catalogue that says each element type's DFD kind; NULL: the
+     * built-in one. */
+    const tm_catalog *catalog;
     /* Folders (besides the model's own) from which artifact paths may be read. */
     const char *const *allow_paths;
     size_t n_allow_paths;
@@ -312,19 +317,12 @@ int tm_artifact_type_parse(const char *s, tm_artifact_type *out);
 /* "data asset", "boundary", "element", "flow", "identity", "artifact", "assumption". */
 const char *tm_ref_kind_name(tm_ref_kind k);
 
-/* The built-in element type -> DFD kind table (until share/stridec/types.yaml
- * replaces it): 1 and *out set when `type` is known, else 0. */
-int tm_builtin_type_kind(const char *type, tm_kind *out);
-/* The known type names, for "did you mean" (n set; static storage). */
-const char *const *tm_builtin_type_names(size_t *n);
 
 /* 1 when a review decision's id pattern matches a threat id: '*' matches
  * any run (possibly empty) of characters other than '@'; the rest literally. */
 int tm_threat_pattern_match(const char *pattern, const char *threat_id);
 
 /* ============================================================ catalogue */
-
-typedef struct tm_catalog tm_catalog;
 
 /* The type catalogue: the built-in one (share/stridec/types.yaml compiled in),
  * or one read from a file. NULL on error (diagnostics in d). Caller frees. */
@@ -351,13 +349,27 @@ typedef struct {
     tm_loc loc;
 } tm_type_info;
 
+/* A family of types by name prefix ("ci." jobs run: a process): a type
+ * that is not in the catalogue but starts with the prefix has that kind. */
+typedef struct {
+    const char *prefix;
+    tm_kind kind;
+    tm_loc loc;
+} tm_type_family;
+
 struct tm_catalog {
     tm_arena *arena;
     tm_type_info **types; /* in file order */
     size_t n_types;
+    const char **names; /* the types' names, file order (for "did you mean") */
+    tm_type_family *families;
+    size_t n_families;
     tm_map *by_name;
 };
 
 const tm_type_info *tm_catalog_find(const tm_catalog *c, const char *type);
+/* The DFD kind of a type: from its entry, else from a family it belongs to.
+ * 1 and *out set when the catalogue knows the type, else 0. */
+int tm_catalog_kind(const tm_catalog *c, const char *type, tm_kind *out);
 
 #endif

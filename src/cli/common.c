@@ -83,6 +83,7 @@ int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run)
     memset(&lo, 0, sizeof lo);
     lo.allow_paths = eo->allow_paths;
     lo.n_allow_paths = eo->n_allow_paths;
+    lo.catalog = run->catalog;
     run->model = tm_model_load(path, &lo, d);
     if (!run->model)
         goto fail;

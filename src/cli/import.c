@@ -255,7 +255,7 @@ int cli_import(int argc, char **argv)
     tm_buf b;
     tm_buf_init(&b, 0);
 
-    tm_node *src = tm_read_file_tree(a, file, NULL, d);
+    tm_node *src = tm_read_file_tree(a, file, &tm_read_import, d);
     tm_node *tree = src ? tm_import_tree(a, src, file, &from, d) : NULL;
     if (!tree || tm_diags_errors(d)) {
         cli_print_diags(d);

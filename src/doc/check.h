@@ -1,13 +1,28 @@
 /*
- * Validation helpers for data files read as document trees (the type
- * catalogue, rule files): typed getters that report wrong types, unknown
- * keys with "did you mean", missing keys and bad enum values at the node's
- * file:line:col, and keep going so that one run shows every problem.
+ * Typed checks of a document tree, with one wording for every reader of
+ * trees: the model builder, the type catalogue, rule files and the
+ * importers. Each check reports a wrong type, an unknown key (with "did you
+ * mean"), a missing key or a bad enum value at the node's file:line:col, and
+ * keeps going so that one run shows every problem.
  *
- * Private to the engine (catalog.c, rules.c).
+ * The wording, in full:
+ *   'KEY' must be a string, not a list
+ *   'KEY' must not be empty
+ *   'KEY' must be a boolean (true or false), not 'yes'
+ *   'KEY' must be an integer, not 'ten'
+ *   'KEY' must be a list of strings, not a map
+ *   every item of 'KEY' must be a string, not a map
+ *   an item of 'KEY' is empty
+ *   WHAT must be a map, not a list           (WHAT: "'props'", "an element")
+ *   WHAT must be a list, not a map
+ *   'KEY' must be one of a, b or c, not 'x' (did you mean 'y'?)
+ *   unknown key 'k' in WHAT (did you mean 'x'?)     or  ...; expected one of: a, b, c
+ *   unknown top-level key 'k' ...                   (WHAT NULL)
+ *   missing required key 'k' in WHAT
+ * Diagnostic codes: "wrong-type", "bad-value", "unknown-key", "missing-key".
  */
-#ifndef STRIDEC_ENGINE_DOCVAL_H
-#define STRIDEC_ENGINE_DOCVAL_H
+#ifndef STRIDEC_DOC_CHECK_H
+#define STRIDEC_DOC_CHECK_H
 
 #include <stdbool.h>
 
@@ -16,48 +31,67 @@
 typedef struct {
     tm_arena *arena; /* where string lists are allocated */
     tm_diags *d;
-    const char *code; /* diagnostic code, e.g. "rule" or "catalog" */
-    size_t errors;    /* errors reported through this validator */
-} tm_dv;
+    size_t errors; /* errors reported through this checker */
+} tm_check;
+
+/* Flags of the string checks. */
+enum {
+    TM_CHECK_NONEMPTY = 1u << 0,   /* an empty or blank string is an error */
+    TM_CHECK_NUMBER_OK = 1u << 1,  /* a number is taken as the text written (`version: 1.2`) */
+    TM_CHECK_SPLIT_TEXT = 1u << 2, /* lists: XML text is split on whitespace ("a b" is two items) */
+    TM_CHECK_EMPTY_ITEM_OK = 1u << 3 /* lists: empty items are kept, not errors */
+};
 
 /* A node's kind as messages say it: "a map", "a list", "an integer", "null". */
-const char *tm_dv_what(const tm_node *n);
+const char *tm_check_what(const tm_node *n);
 
-/* An error at n's position (file, line, col). */
-void tm_dv_error(tm_dv *v, const tm_node *n, const char *fmt, ...) TM_PRINTF(3, 4);
-/* An error at an explicit position. */
-void tm_dv_error_at(tm_dv *v, const char *file, uint32_t line, uint32_t col, const char *fmt, ...)
-    TM_PRINTF(5, 6);
+/* The candidate `word` most likely meant: the only one it abbreviates
+ * ('prot' -> 'protocol'), else the closest by edit distance, else NULL. */
+const char *tm_check_suggest(const char *word, const char *const *cands, size_t n);
 
-/* Report every key of `map` not in allowed[0..n): "unknown key 'k' in WHAT
- * (did you mean 'x'?)", at the key. */
-void tm_dv_check_keys(tm_dv *v, const tm_node *map, const char *what,
-                      const char *const *allowed, size_t n);
+/* An error at n's position (file, line, col), or at an explicit one. */
+void tm_check_error(tm_check *c, const char *code, const tm_node *n, const char *fmt, ...)
+    TM_PRINTF(4, 5);
+void tm_check_error_at(tm_check *c, const char *code, const char *file, uint32_t line,
+                       uint32_t col, const char *fmt, ...) TM_PRINTF(6, 7);
 
-/* The value of a required key, or NULL after "WHAT is missing required key
- * 'k'" at the map's position. */
-const tm_node *tm_dv_require(tm_dv *v, const tm_node *map, const char *key, const char *what);
+/* Report every key of `map` not in allowed[0..n), at the key. */
+void tm_check_keys(tm_check *c, const tm_node *map, const char *what, const char *const *allowed,
+                   size_t n);
 
-/* A string scalar (YAML/JSON string, XML text). NULL after "'key' must be a
- * string, not a list" (or a boolean, ...). With nonempty, an empty or
- * blank string is an error too ("'key' must not be empty"). */
-const char *tm_dv_string(tm_dv *v, const tm_node *n, const char *key, bool nonempty);
+/* The value of a required key, or NULL after "missing required key" at the map. */
+const tm_node *tm_check_require(tm_check *c, const tm_node *map, const char *key,
+                                const char *what);
 
-/* A boolean scalar (YAML/JSON boolean, XML text "true"/"false"). 0 or -1
- * after "'key' must be a boolean (true or false), not ...". */
-int tm_dv_bool(tm_dv *v, const tm_node *n, const char *key, bool *out);
+/* A string scalar (YAML/JSON string, XML text; numbers with TM_CHECK_NUMBER_OK),
+ * or NULL after the error. */
+const char *tm_check_string(tm_check *c, const tm_node *n, const char *key, unsigned flags);
 
-/* A list of non-empty strings, allocated in v->arena (count in *n_out).
- * With split_text, an XML text scalar is split on whitespace ("CWE-20
- * CAPEC-1" is two items), as xml-mapping.md says for lists of scalars.
- * NULL after an error (or for an empty list, with *n_out 0). *ok set to 0
- * after an error, untouched otherwise. */
-const char **tm_dv_strings(tm_dv *v, const tm_node *n, const char *key, bool split_text,
-                           size_t *n_out, int *ok);
+/* A boolean (YAML/JSON boolean, XML text "true"/"false"). 0, or -1 after the error. */
+int tm_check_bool(tm_check *c, const tm_node *n, const char *key, bool *out);
 
-/* One of names[0..n) ("'kind' must be one of external, process, store, not
- * 'proces' (did you mean 'process'?)"). The index, or -1 after the error. */
-int tm_dv_enum(tm_dv *v, const tm_node *n, const char *key, const char *const *names,
-               size_t n_names);
+/* An integer (YAML/JSON integer, XML text of digits). 0, or -1 after the error. */
+int tm_check_int(tm_check *c, const tm_node *n, const char *key, long long *out);
+
+/* A whole number as YAML's core schema writes one ([-+]?[0-9]+, in range):
+ * 1 and *out set, else 0 (XML text converted by the key's type). */
+int tm_check_parse_int(const char *s, long long *out);
+
+/* A map: n itself, an empty map for XML's empty element (blank text), or
+ * NULL after the error. */
+const tm_node *tm_check_map(tm_check *c, const tm_node *n, const char *what);
+/* A list: n itself or NULL after the error. */
+const tm_node *tm_check_list(tm_check *c, const tm_node *n, const char *what);
+
+/* A list of strings, allocated in c->arena (count in *n_out); with `nodes`
+ * also the node each item came from (XML split items share the text's
+ * node). NULL for an empty list. *ok set to 0 after an error, untouched
+ * otherwise; the good items are still returned. */
+const char **tm_check_strings(tm_check *c, const tm_node *n, const char *key, unsigned flags,
+                              size_t *n_out, const tm_node ***nodes, int *ok);
+
+/* One of names[0..n). The index, or -1 after the error. */
+int tm_check_enum(tm_check *c, const tm_node *n, const char *key, const char *const *names,
+                  size_t n_names);
 
 #endif

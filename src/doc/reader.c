@@ -52,6 +52,8 @@ int tm_reader_begin(tm_reader *r, tm_arena *arena, const char *file, const char 
     r->max_alias_visits =
         lim && lim->max_alias_visits ? lim->max_alias_visits : TM_MAX_ALIAS_VISITS;
     r->max_nodes = lim && lim->max_nodes ? lim->max_nodes : TM_MAX_NODES;
+    r->dup_keys = lim ? lim->dup_keys : TM_DUP_KEYS_ERROR;
+    r->merge_keys = lim && lim->yaml_merge_keys;
     if (!text) {
         text = "";
         len = 0;
@@ -105,7 +107,7 @@ int tm_reader_depth(tm_reader *r, size_t depth, uint32_t line, uint32_t col)
     return -1;
 }
 
-static const tm_pair *S_find(const tm_node *map, tm_map **index, const char *key)
+static tm_pair *S_find(tm_node *map, tm_map **index, const char *key)
 {
     if (map->n < S_INDEX_AT) {
         for (size_t i = 0; i < map->n; i++)
@@ -131,7 +133,16 @@ const tm_pair *tm_reader_find(tm_node *map, tm_map **index, const char *key)
 int tm_reader_put(tm_reader *r, tm_node *map, tm_map **index, const char *key, uint32_t line,
                   uint32_t col, tm_node *value)
 {
-    const tm_pair *first = S_find(map, index, key);
+    tm_pair *first = S_find(map, index, key);
+    if (first && r->dup_keys == TM_DUP_KEYS_LAST_WINS) {
+        tm_diag_add(r->d, TM_DIAG_WARNING, "duplicate-key", r->file, line, col,
+                    "duplicate key '%s' (earlier at line %u); the later value is used",
+                    tm_reader_short(r, key, strlen(key)), (unsigned)first->line);
+        first->line = line;
+        first->col = col;
+        first->value = value;
+        return 0;
+    }
     if (first) {
         tm_reader_error(r, "duplicate-key", line, col, "duplicate key '%s' (first at line %u)",
                         tm_reader_short(r, key, strlen(key)), (unsigned)first->line);

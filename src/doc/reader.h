@@ -30,6 +30,8 @@ typedef struct {
     size_t len;
     size_t bom;       /* bytes skipped at the start (0 or 3) */
     size_t max_depth, max_alias_visits, max_nodes;
+    tm_dup_keys dup_keys; /* tm_read_limits.dup_keys */
+    bool merge_keys;      /* tm_read_limits.yaml_merge_keys */
     size_t nodes;     /* nodes created so far */
     int failed;       /* an error has been reported */
     tm_textpos pos;
@@ -55,10 +57,14 @@ tm_node *tm_reader_node(tm_reader *r, tm_node_kind kind, uint32_t line, uint32_t
  * deep" at line:col and returns -1. */
 int tm_reader_depth(tm_reader *r, size_t depth, uint32_t line, uint32_t col);
 
-/* Add key -> value to map unless the key is already there; then report
- * "duplicate key 'k' (first at line N)" at the new key and return -1.
- * *index is a hash index built once the map grows large (free it with
- * tm_map_free once the map is complete; NULL is fine). */
+/* Add key -> value to map unless the key is already there. Then, with
+ * TM_DUP_KEYS_ERROR, report "duplicate key 'k' (first at line N)" at the new
+ * key and return -1; with TM_DUP_KEYS_LAST_WINS, warn "duplicate key 'k'
+ * (earlier at line N); the later value is used", put the new value and
+ * position in the earlier pair's place (the order stays that of the first
+ * occurrence) and return 0. *index is a hash index built once the
+ * map grows large (free it with tm_map_free once the map is complete; NULL
+ * is fine). */
 int tm_reader_put(tm_reader *r, tm_node *map, tm_map **index, const char *key, uint32_t line,
                   uint32_t col, tm_node *value);
 

@@ -17,6 +17,17 @@
  * max_alias_visits nodes in total; an alias to an enclosing node (a cycle)
  * is an error.
  *
+ * Merge keys (YAML 1.1, https://yaml.org/type/merge.html): with
+ * lim->yaml_merge_keys, a plain, untagged `<<` key's value (a map, or a list
+ * of maps, usually aliases) is merged into the map that holds it when that
+ * map ends: a key the map has itself wins, then a map earlier in the list
+ * over a later one; the merged pairs take the place of the `<<` key and keep
+ * the positions where they are written. A second `<<` key in one map is a
+ * duplicate key: an error, or with TM_DUP_KEYS_LAST_WINS a warning, and both
+ * are merged, the later one winning (as PyYAML does). Without the option a
+ * `<<` key is an error (models write their keys out). A quoted '<<' is an
+ * ordinary key.
+ *
  * Local tags (`!Ref X`, `!GetAtt a.b`, `!Sub ...`, `!If [...]`): CloudFormation
  * and SAM templates use them as the short form of their intrinsic functions,
  * so rather than dropping the tag the node becomes a one-key map in
@@ -42,8 +53,13 @@ typedef struct {
     size_t nodes_at_start;
     /* maps: the key waiting for its value */
     int have_key;
+    int key_is_merge; /* that key is the merge key `<<` */
     const char *key;
     uint32_t kline, kcol;
+    /* maps: the values of `<<` keys (a list), merged when the map ends */
+    tm_node *merges;
+    size_t merge_at; /* pairs before the first `<<` key */
+    uint32_t mline;  /* where the last `<<` key is */
 } S_frame;
 
 typedef struct {
@@ -238,8 +254,91 @@ static void S_register_anchor(S_yaml *y, const char *name, tm_node *node, size_t
     a->count = count;
 }
 
-/* Attach a finished value to the open collection (or make it the root). */
-static int S_attach(S_yaml *y, tm_node *v)
+/* The value of a `<<` key: checked and kept in the frame until the map ends. */
+static int S_merge_key(S_yaml *y, S_frame *f, tm_node *v)
+{
+    if (!y->r.merge_keys) {
+        tm_reader_error(&y->r, "merge-key", f->kline, f->kcol,
+                        "YAML merge key '<<' is not supported here: write the merged keys out "
+                        "(stridec reads merge keys only in imported deployment files)");
+        return -1;
+    }
+    if (v->kind == TM_NODE_LIST) {
+        for (size_t i = 0; i < v->n; i++)
+            if (v->items[i]->kind != TM_NODE_MAP) {
+                tm_reader_error(&y->r, "merge-key", v->items[i]->line, v->items[i]->col,
+                                "merge key '<<' takes a map or a list of maps, and item %zu is "
+                                "a %s",
+                                i + 1, tm_node_kind_name(v->items[i]));
+                return -1;
+            }
+    } else if (v->kind != TM_NODE_MAP) {
+        tm_reader_error(&y->r, "merge-key", v->line, v->col,
+                        "merge key '<<' takes a map or a list of maps, not a %s",
+                        tm_node_kind_name(v));
+        return -1;
+    }
+    if (f->merges) {
+        /* `<<` twice in one map: a duplicate key like any other. PyYAML
+         * merges both, the later one winning, which is what last-wins means
+         * for a merge. */
+        if (y->r.dup_keys != TM_DUP_KEYS_LAST_WINS) {
+            tm_reader_error(&y->r, "duplicate-key", f->kline, f->kcol,
+                            "duplicate key '<<' (first at line %u)", (unsigned)f->mline);
+            return -1;
+        }
+        tm_diag_add(y->r.d, TM_DIAG_WARNING, "duplicate-key", y->r.file, f->kline, f->kcol,
+                    "duplicate key '<<' (earlier at line %u); both are merged, the later one "
+                    "winning",
+                    (unsigned)f->mline);
+    } else {
+        f->merges = tm_node_new(y->r.arena, TM_NODE_LIST, y->r.file, f->kline, f->kcol);
+        f->merge_at = f->node->n;
+    }
+    tm_node_list_push(y->r.arena, f->merges, v);
+    f->mline = f->kline;
+    return 0;
+}
+
+/* Merge the frame's `<<` values into its map (see the top of the file). */
+static void S_apply_merge(S_yaml *y, S_frame *f)
+{
+    tm_node *map = f->node;
+    tm_node *out = tm_node_new(y->r.arena, TM_NODE_MAP, map->file, map->line, map->col);
+    tm_map *seen = tm_map_new(map->n * 2 + 16);
+    for (size_t i = 0; i < map->n; i++)
+        tm_map_put(seen, map->pairs[i].key, map);
+    for (size_t i = 0; i < f->merge_at; i++)
+        tm_node_map_put(y->r.arena, out, map->pairs[i].key, map->pairs[i].line, map->pairs[i].col,
+                        map->pairs[i].value);
+    /* The map's own keys first (in `seen`), then the last `<<` value, each
+     * list in order: the first to give a key wins. */
+    for (size_t m = f->merges->n; m-- > 0;) {
+        const tm_node *value = f->merges->items[m];
+        size_t n_src = value->kind == TM_NODE_LIST ? value->n : 1;
+        for (size_t s = 0; s < n_src; s++) {
+            const tm_node *src = value->kind == TM_NODE_LIST ? value->items[s] : value;
+            for (size_t i = 0; i < src->n; i++) {
+                const tm_pair *p = &src->pairs[i];
+                if (tm_map_get(seen, p->key))
+                    continue;
+                tm_map_put(seen, p->key, map);
+                tm_node_map_put(y->r.arena, out, p->key, p->line, p->col, p->value);
+            }
+        }
+    }
+    for (size_t i = f->merge_at; i < map->n; i++)
+        tm_node_map_put(y->r.arena, out, map->pairs[i].key, map->pairs[i].line, map->pairs[i].col,
+                        map->pairs[i].value);
+    tm_map_free(seen);
+    map->pairs = out->pairs;
+    map->n = out->n;
+}
+
+/* Attach a finished value to the open collection (or make it the root).
+ * `merge_key`: v is a plain, untagged `<<` scalar (the merge key when it
+ * is a map's key). */
+static int S_attach(S_yaml *y, tm_node *v, int merge_key)
 {
     if (y->depth == 0) {
         y->root = v;
@@ -258,12 +357,15 @@ static int S_attach(S_yaml *y, tm_node *v)
             return -1;
         }
         f->have_key = 1;
+        f->key_is_merge = merge_key;
         f->key = v->text;
         f->kline = v->line;
         f->kcol = v->col;
         return 0;
     }
     f->have_key = 0;
+    if (f->key_is_merge)
+        return S_merge_key(y, f, v);
     return tm_reader_put(&y->r, f->node, &f->index, f->key, f->kline, f->kcol, v);
 }
 
@@ -357,7 +459,7 @@ static int S_alias(S_yaml *y, const yaml_event_t *e)
         return -1;
     copy->line = line; /* the copy itself sits where the alias is */
     copy->col = col;
-    return S_attach(y, copy);
+    return S_attach(y, copy, 0);
 }
 
 /* --------------------------------------------------------------- events */
@@ -384,12 +486,13 @@ static int S_scalar(S_yaml *y, const yaml_event_t *e)
     int plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     if (plain && !(tag && (strcmp(tag, "!") == 0 || strcmp(tag, YAML_STR_TAG) == 0)))
         S_resolve_plain(n);
+    int merge_key = plain && !tag && len == 2 && value[0] == '<' && value[1] == '<';
     const char *wrap = S_tag_key(y, tag);
     if (wrap && !(n = S_wrap(y, wrap, n)))
         return -1;
     if (e->data.scalar.anchor)
         S_register_anchor(y, (const char *)e->data.scalar.anchor, n, y->r.nodes - before);
-    return S_attach(y, n);
+    return S_attach(y, n, merge_key && !wrap);
 }
 
 static int S_start(S_yaml *y, const yaml_event_t *e, tm_node_kind kind, const yaml_char_t *tag,
@@ -413,10 +516,12 @@ static int S_end(S_yaml *y)
 {
     S_frame f = y->stack[--y->depth];
     tm_map_free(f.index);
+    if (f.merges)
+        S_apply_merge(y, &f);
     tm_node *v = f.wrapper ? f.wrapper : f.node;
     if (f.anchor)
         S_register_anchor(y, f.anchor, v, y->r.nodes - f.nodes_at_start);
-    return S_attach(y, v);
+    return S_attach(y, v, 0);
 }
 
 static void S_syntax_error(S_yaml *y, const yaml_parser_t *p)

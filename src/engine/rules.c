@@ -274,7 +274,7 @@ static tm_expr_origin S_origin(const tm_diags *d, const tm_node *n)
 typedef struct {
     tm_ruleset *rs;
     tm_diags *d;
-    tm_dv v;
+    tm_check v;
     bool builtin;
     tm_map *local; /* ids defined earlier in this file */
 } S_file_ctx;
@@ -283,7 +283,7 @@ typedef struct {
 static const char *S_template(S_file_ctx *c, const tm_node *n, const char *key, int kind_ok,
                               tm_applies kind)
 {
-    const char *s = tm_dv_string(&c->v, n, key, true);
+    const char *s = tm_check_string(&c->v, n, key, TM_CHECK_NONEMPTY);
     if (!s || !kind_ok)
         return s;
     tm_expr_origin o = S_origin(c->d, n);
@@ -296,14 +296,14 @@ static const char *S_template(S_file_ctx *c, const tm_node *n, const char *key, 
 
 static unsigned S_stride(S_file_ctx *c, const tm_node *n)
 {
-    tm_dv *v = &c->v;
+    tm_check *v = &c->v;
     size_t count = 0;
     int ok = 1;
-    const char **letters = tm_dv_strings(v, n, "stride", true, &count, &ok);
+    const char **letters = tm_check_strings(v, n, "stride", TM_CHECK_SPLIT_TEXT, &count, NULL, &ok);
     if (!ok)
         return 0;
     if (!count) {
-        tm_dv_error(v, n, "'stride' needs at least one of the letters S, T, R, I, D, E");
+        tm_check_error(v, "invalid", n, "'stride' needs at least one of the letters S, T, R, I, D, E");
         return 0;
     }
     unsigned set = 0;
@@ -314,18 +314,18 @@ static unsigned S_stride(S_file_ctx *c, const tm_node *n)
         if (!p || letters[i][1] || !letters[i][0]) {
             const char *near = tm_did_you_mean(letters[i], S_letters, S_COUNT(S_letters));
             if (near)
-                tm_dv_error(v, at,
+                tm_check_error(v, "invalid", at,
                             "'%s' is not a STRIDE letter (expected S, T, R, I, D or E; did you "
                             "mean '%s'?)",
                             letters[i], near);
             else
-                tm_dv_error(v, at, "'%s' is not a STRIDE letter (expected S, T, R, I, D or E)",
+                tm_check_error(v, "invalid", at, "'%s' is not a STRIDE letter (expected S, T, R, I, D or E)",
                             letters[i]);
             return 0;
         }
         unsigned bit = 1u << (p - TM_STRIDE_LETTERS);
         if (set & bit) {
-            tm_dv_error(v, at, "STRIDE letter '%s' is given twice", letters[i]);
+            tm_check_error(v, "invalid", at, "STRIDE letter '%s' is given twice", letters[i]);
             return 0;
         }
         set |= bit;
@@ -336,10 +336,10 @@ static unsigned S_stride(S_file_ctx *c, const tm_node *n)
 /* One rule; NULL after its errors were reported. */
 static tm_rule *S_rule(S_file_ctx *c, const tm_node *n)
 {
-    tm_dv *v = &c->v;
+    tm_check *v = &c->v;
     if (n->kind != TM_NODE_MAP) {
-        tm_dv_error(v, n, "a rule must be a map with keys id, title, applies_to, ..., not %s",
-                    tm_dv_what(n));
+        tm_check_error(v, "invalid", n, "a rule must be a map with keys id, title, applies_to, ..., not %s",
+                    tm_check_what(n));
         return NULL;
     }
     size_t before = v->errors;
@@ -353,37 +353,37 @@ static tm_rule *S_rule(S_file_ctx *c, const tm_node *n)
     const char *what = "rule";
     const tm_node *val = tm_node_get(n, "id");
     if (!val) {
-        tm_dv_error(v, n, "rule is missing required key 'id'");
-    } else if ((r->id = tm_dv_string(v, val, "id", true)) != NULL) {
+        tm_check_error(v, "missing-key", n, "missing required key 'id' in a rule");
+    } else if ((r->id = tm_check_string(v, val, "id", TM_CHECK_NONEMPTY)) != NULL) {
         if (!S_valid_rule_id(r->id)) {
-            tm_dv_error(v, val, "rule id '%s' must match [A-Z0-9][A-Z0-9_.-]* (upper case)", r->id);
+            tm_check_error(v, "invalid", val, "rule id '%s' must match [A-Z0-9][A-Z0-9_.-]* (upper case)", r->id);
             r->id = NULL;
         } else {
             what = tm_arena_printf(ar, "rule '%s'", r->id);
         }
     }
-    tm_dv_check_keys(v, n, what, S_rule_keys, S_COUNT(S_rule_keys));
+    tm_check_keys(v, n, what, S_rule_keys, S_COUNT(S_rule_keys));
 
     /* applies_to first: the condition and the templates are checked
      * against the subjects this kind of rule sees. */
     int kind_ok = 0;
-    if ((val = tm_dv_require(v, n, "applies_to", what)) != NULL) {
-        int k = tm_dv_enum(v, val, "applies_to", S_applies_names, S_COUNT(S_applies_names));
+    if ((val = tm_check_require(v, n, "applies_to", what)) != NULL) {
+        int k = tm_check_enum(v, val, "applies_to", S_applies_names, S_COUNT(S_applies_names));
         if (k >= 0) {
             r->applies_to = (tm_applies)k;
             kind_ok = 1;
         }
     }
-    if ((val = tm_dv_require(v, n, "title", what)) != NULL)
+    if ((val = tm_check_require(v, n, "title", what)) != NULL)
         r->title = S_template(c, val, "title", kind_ok, r->applies_to);
-    if ((val = tm_dv_require(v, n, "stride", what)) != NULL)
+    if ((val = tm_check_require(v, n, "stride", what)) != NULL)
         r->stride = S_stride(c, val);
-    if ((val = tm_dv_require(v, n, "when", what)) != NULL) {
+    if ((val = tm_check_require(v, n, "when", what)) != NULL) {
         /* `when: true` is a YAML boolean; its text is the condition. */
         if (val->kind == TM_NODE_SCALAR && val->stype == TM_SCALAR_BOOL)
             r->when_text = val->text;
         else
-            r->when_text = tm_dv_string(v, val, "when", true);
+            r->when_text = tm_check_string(v, val, "when", TM_CHECK_NONEMPTY);
         if (r->when_text && kind_ok) {
             tm_expr_origin o = S_origin(c->d, val);
             r->when = tm_expr_parse(ar, r->when_text, r->applies_to, &o, c->d);
@@ -391,37 +391,37 @@ static tm_rule *S_rule(S_file_ctx *c, const tm_node *n)
                 v->errors++;
         }
     }
-    if ((val = tm_dv_require(v, n, "likelihood", what)) != NULL) {
-        int k = tm_dv_enum(v, val, "likelihood", S_likelihood_names, S_COUNT(S_likelihood_names));
+    if ((val = tm_check_require(v, n, "likelihood", what)) != NULL) {
+        int k = tm_check_enum(v, val, "likelihood", S_likelihood_names, S_COUNT(S_likelihood_names));
         if (k >= 0)
             r->likelihood = (tm_likelihood)(k + 1);
     }
-    if ((val = tm_dv_require(v, n, "impact", what)) != NULL) {
-        int k = tm_dv_enum(v, val, "impact", S_impact_names, S_COUNT(S_impact_names));
+    if ((val = tm_check_require(v, n, "impact", what)) != NULL) {
+        int k = tm_check_enum(v, val, "impact", S_impact_names, S_COUNT(S_impact_names));
         if (k >= 0)
             r->impact = (tm_impact)(k + 1);
     }
-    if ((val = tm_dv_require(v, n, "mitigation", what)) != NULL)
+    if ((val = tm_check_require(v, n, "mitigation", what)) != NULL)
         r->mitigation = S_template(c, val, "mitigation", kind_ok, r->applies_to);
     if ((val = tm_node_get(n, "description")) != NULL)
         r->description = S_template(c, val, "description", kind_ok, r->applies_to);
     int ok = 1;
     if ((val = tm_node_get(n, "references")) != NULL)
-        r->references = tm_dv_strings(v, val, "references", true, &r->n_references, &ok);
+        r->references = tm_check_strings(v, val, "references", TM_CHECK_SPLIT_TEXT, &r->n_references, NULL, &ok);
     /* Monitoring entries are phrases: an XML attribute is one entry. */
     if ((val = tm_node_get(n, "monitor")) != NULL) {
         if (val->kind == TM_NODE_SCALAR && val->stype == TM_SCALAR_TEXT) {
-            if (tm_dv_string(v, val, "monitor", true)) {
+            if (tm_check_string(v, val, "monitor", TM_CHECK_NONEMPTY)) {
                 r->monitor = tm_arena_alloc(ar, sizeof *r->monitor);
                 r->monitor[0] = val->text;
                 r->n_monitor = 1;
             }
         } else {
-            r->monitor = tm_dv_strings(v, val, "monitor", false, &r->n_monitor, &ok);
+            r->monitor = tm_check_strings(v, val, "monitor", 0, &r->n_monitor, NULL, &ok);
         }
     }
     if ((val = tm_node_get(n, "include_out_of_scope")) != NULL)
-        tm_dv_bool(v, val, "include_out_of_scope", &r->include_out_of_scope);
+        tm_check_bool(v, val, "include_out_of_scope", &r->include_out_of_scope);
 
     if (v->errors != before || !r->id)
         return NULL;
@@ -438,20 +438,19 @@ static int S_add_tree(tm_ruleset *rs, const tm_node *root, bool builtin, tm_diag
     c.builtin = builtin;
     c.v.arena = rs->arena;
     c.v.d = d;
-    c.v.code = "rule";
 
     const tm_node *list = root;
     if (root->kind == TM_NODE_MAP) {
-        tm_dv_check_keys(&c.v, root, "a rule file", S_file_keys, S_COUNT(S_file_keys));
-        list = tm_dv_require(&c.v, root, "rules", "a rule file");
+        tm_check_keys(&c.v, root, "a rule file", S_file_keys, S_COUNT(S_file_keys));
+        list = tm_check_require(&c.v, root, "rules", "a rule file");
         if (list && list->kind != TM_NODE_LIST) {
-            tm_dv_error(&c.v, list, "'rules' must be a list of rules, not %s", tm_dv_what(list));
+            tm_check_error(&c.v, "invalid", list, "'rules' must be a list of rules, not %s", tm_check_what(list));
             list = NULL;
         }
     } else if (root->kind != TM_NODE_LIST) {
-        tm_dv_error(&c.v, root, "a rule file must be a list of rules or a map with key 'rules', "
+        tm_check_error(&c.v, "invalid", root, "a rule file must be a list of rules or a map with key 'rules', "
                                 "not %s",
-                    tm_dv_what(root));
+                    tm_check_what(root));
         list = NULL;
     }
     if (!list)
@@ -469,10 +468,10 @@ static int S_add_tree(tm_ruleset *rs, const tm_node *root, bool builtin, tm_diag
         if (first) {
             const tm_node *idn = tm_node_get(list->items[i], "id");
             if (first->loc.file && r->loc.file && strcmp(first->loc.file, r->loc.file) == 0)
-                tm_dv_error(&c.v, idn, "duplicate rule id '%s' (first defined at line %u)", r->id,
+                tm_check_error(&c.v, "invalid", idn, "duplicate rule id '%s' (first defined at line %u)", r->id,
                             (unsigned)first->loc.line);
             else
-                tm_dv_error(&c.v, idn, "duplicate rule id '%s' (first defined at %s:%u:%u)", r->id,
+                tm_check_error(&c.v, "invalid", idn, "duplicate rule id '%s' (first defined at %s:%u:%u)", r->id,
                             first->loc.file ? first->loc.file : "?", (unsigned)first->loc.line,
                             (unsigned)first->loc.col);
             continue;

@@ -91,6 +91,7 @@ typedef struct {
     tm_map *taken; /* ids given out */
     tm_map *next_suffix;
     tm_node *decisions; /* the threats: list */
+    tm_catalog *catalog; /* the built-in one: each type's kind */
 } S_ctx;
 
 /* ------------------------------------------------------------ messages */
@@ -1224,7 +1225,7 @@ static tm_node *S_element(S_ctx *c, const S_cell *cell)
     const char *type = S_kept_type(c, cell);
     tm_kind k;
     S_put(c, m, "type", S_str(c, type ? type : types[cell->kind], cell->node));
-    if (type && !(tm_builtin_type_kind(type, &k) && (int)k == (int)cell->kind))
+    if (type && !(tm_catalog_kind(c->catalog, type, &k) && (int)k == (int)cell->kind))
         S_put(c, m, "kind", S_str(c, kinds[cell->kind], cell->node));
     if (cell->box)
         S_put(c, m, "boundary", S_str(c, cell->box->id, cell->node));
@@ -1504,6 +1505,8 @@ static tm_node *S_system(S_ctx *c, const tm_node *root, const tm_node *summary,
     return sys;
 }
 
+static tm_node *S_import(S_ctx *cp, const tm_node *root);
+
 tm_node *tm_import_threatdragon(tm_arena *arena, const tm_node *root, const char *file, tm_diags *d)
 {
     S_ctx c;
@@ -1511,6 +1514,18 @@ tm_node *tm_import_threatdragon(tm_arena *arena, const tm_node *root, const char
     c.a = arena;
     c.file = file;
     c.d = d;
+    c.catalog = tm_catalog_builtin(d);
+    if (!c.catalog)
+        return NULL;
+    tm_node *out = S_import(&c, root);
+    tm_catalog_free(c.catalog);
+    return out;
+}
+
+static tm_node *S_import(S_ctx *cp, const tm_node *root)
+{
+    S_ctx c = *cp;
+    tm_arena *arena = c.a;
 
     if (!root || root->kind != TM_NODE_MAP) {
         S_error(&c, root,

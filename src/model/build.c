@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "doc/check.h"
 #include "stridec/model.h"
 
 #define S_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -65,6 +66,9 @@ typedef struct {
     tm_arena *tmp; /* build-only allocations and included trees */
     tm_diags *d;
     const tm_load_opts *opts;
+    tm_check chk;      /* typed reads (doc/check.c): arena c->tmp, diagnostics d */
+    const tm_catalog *catalog; /* says each element type's kind */
+    tm_catalog *own_catalog;   /* the built-in one, when the caller gave none */
     tm_map *files;     /* interned file names (model arena) */
     tm_vec data, boundaries, elements, flows, identities, artifacts, assumptions, decisions;
     tm_vec pending;    /* S_pending* */
@@ -140,52 +144,14 @@ static void S_warn(S_ctx *c, const char *code, tm_loc l, const char *fmt, ...)
     va_end(ap);
 }
 
-/* "a string", "an integer", ... for "got ..." */
-static const char *S_got(const tm_node *n)
-{
-    const char *k = tm_node_kind_name(n);
-    if (strcmp(k, "null") == 0 || strcmp(k, "nothing") == 0)
-        return k;
-    if (strcmp(k, "integer") == 0)
-        return "an integer";
-    if (strcmp(k, "map") == 0)
-        return "a map";
-    if (strcmp(k, "list") == 0)
-        return "a list";
-    if (strcmp(k, "boolean") == 0)
-        return "a boolean";
-    if (strcmp(k, "number") == 0)
-        return "a number";
-    return "a string";
-}
-
-/* The candidate `word` most likely meant: the only one it abbreviates
- * ('prot' -> 'protocol'), else the closest by edit distance, else NULL. */
-static const char *S_suggest(const char *word, const char *const *cands, size_t n)
-{
-    size_t len = strlen(word), hits = 0;
-    const char *hit = NULL;
-    if (len >= 3) {
-        for (size_t i = 0; i < n; i++) {
-            if (strncmp(cands[i], word, len) == 0) {
-                hit = cands[i];
-                hits++;
-            }
-        }
-        if (hits == 1)
-            return hit;
-    }
-    return tm_did_you_mean(word, cands, n);
-}
-
 /* " (did you mean 'x'?)" or "; expected one of: a, b, c" into a tmp string. */
 static const char *S_hint(S_ctx *c, const char *word, const char *const *cands, size_t n)
 {
-    const char *dym = S_suggest(word, cands, n);
+    const char *dym = tm_check_suggest(word, cands, n);
     if (dym)
         return tm_arena_printf(c->tmp, " (did you mean '%s'?)", dym);
     tm_buf b;
-    tm_buf_init(&b, 4096);
+    tm_buf_init(&b, 8192);
     tm_buf_puts(&b, "; expected one of: ");
     for (size_t i = 0; i < n; i++)
         tm_buf_printf(&b, "%s%s", i ? ", " : "", cands[i]);
@@ -196,10 +162,9 @@ static const char *S_hint(S_ctx *c, const char *word, const char *const *cands, 
 
 /* ---------------------------------------------------- value accessors */
 
-static int S_is_text(const tm_node *n)
-{
-    return n && n->kind == TM_NODE_SCALAR && n->stype == TM_SCALAR_TEXT;
-}
+/* Every typed read goes through doc/check.c, which holds the one wording
+ * of type, key and enum errors (shared with the catalogue, rule files and
+ * the importers); these wrappers copy what the model keeps into its arena. */
 
 static int S_blank(const char *s)
 {
@@ -209,39 +174,15 @@ static int S_blank(const char *s)
     return 1;
 }
 
-/* A whole number as YAML's core schema writes one: [-+]?[0-9]+, in range. */
-static int S_parse_int(const char *s, long long *out)
-{
-    const char *p = s;
-    if (*p == '-' || *p == '+')
-        p++;
-    if (!*p)
-        return 0;
-    for (const char *q = p; *q; q++)
-        if (*q < '0' || *q > '9')
-            return 0;
-    errno = 0;
-    char *end = NULL;
-    long long v = strtoll(s, &end, 10);
-    if (errno == ERANGE || !end || *end)
-        return 0;
-    *out = v;
-    return 1;
-}
-
 /* A string-valued key. Numbers are taken as written (`version: 1.2`,
- * `name: 2048`): the text is what the author meant. Booleans, null, maps
- * and lists are type errors. */
+ * `name: 2048`): the text is what the author meant. */
 static int S_str_node(S_ctx *c, const tm_node *v, const char *key, const char **out)
 {
-    if (v->kind == TM_NODE_SCALAR &&
-        (v->stype == TM_SCALAR_STRING || v->stype == TM_SCALAR_TEXT ||
-         v->stype == TM_SCALAR_INT || v->stype == TM_SCALAR_FLOAT)) {
-        *out = tm_arena_strdup(c->a, v->text);
-        return 1;
-    }
-    S_err(c, "wrong-type", S_loc(c, v), "expected a string for '%s', got %s", key, S_got(v));
-    return 0;
+    const char *s = tm_check_string(&c->chk, v, key, TM_CHECK_NUMBER_OK);
+    if (!s)
+        return 0;
+    *out = tm_arena_strdup(c->a, s);
+    return 1;
 }
 
 static int S_str(S_ctx *c, const tm_pair *p, const char **out)
@@ -251,41 +192,12 @@ static int S_str(S_ctx *c, const tm_pair *p, const char **out)
 
 static int S_int(S_ctx *c, const tm_pair *p, long long *out)
 {
-    const tm_node *v = p->value;
-    if (v->kind == TM_NODE_SCALAR && v->stype == TM_SCALAR_INT) {
-        *out = v->ival;
-        return 1;
-    }
-    if (S_is_text(v)) {
-        if (S_parse_int(v->text, out))
-            return 1;
-        S_err(c, "wrong-type", S_loc(c, v), "expected an integer for '%s', got '%s'", p->key,
-              v->text);
-        return 0;
-    }
-    S_err(c, "wrong-type", S_loc(c, v), "expected an integer for '%s', got %s", p->key,
-          S_got(v));
-    return 0;
+    return tm_check_int(&c->chk, p->value, p->key, out) == 0;
 }
 
 static int S_bool(S_ctx *c, const tm_pair *p, bool *out)
 {
-    const tm_node *v = p->value;
-    if (v->kind == TM_NODE_SCALAR && v->stype == TM_SCALAR_BOOL) {
-        *out = v->bval != 0;
-        return 1;
-    }
-    if (S_is_text(v)) {
-        if (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0) {
-            *out = v->text[0] == 't';
-            return 1;
-        }
-        S_err(c, "wrong-type", S_loc(c, v), "expected true or false for '%s', got '%s'", p->key,
-              v->text);
-        return 0;
-    }
-    S_err(c, "wrong-type", S_loc(c, v), "expected a boolean for '%s', got %s", p->key, S_got(v));
-    return 0;
+    return tm_check_bool(&c->chk, p->value, p->key, out) == 0;
 }
 
 /* A list of strings with the position of each item (for references).
@@ -298,58 +210,23 @@ typedef struct {
 
 static int S_strlist(S_ctx *c, const tm_pair *p, S_strs *out)
 {
-    const tm_node *v = p->value;
     memset(out, 0, sizeof *out);
-    if (S_is_text(v)) {
-        size_t n = 0;
-        for (const char *s = v->text; *s;) {
-            while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-                s++;
-            if (!*s)
-                break;
-            n++;
-            while (*s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-                s++;
-        }
-        out->items = tm_arena_array(c->a, n ? n : 1, sizeof *out->items);
-        out->locs = tm_arena_array(c->tmp, n ? n : 1, sizeof *out->locs);
-        for (const char *s = v->text; *s;) {
-            while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-                s++;
-            if (!*s)
-                break;
-            const char *start = s;
-            while (*s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-                s++;
-            out->locs[out->n] = S_loc(c, v);
-            out->items[out->n++] = tm_arena_strndup(c->a, start, (size_t)(s - start));
-        }
-        return 1;
-    }
-    if (v->kind != TM_NODE_LIST) {
-        S_err(c, "wrong-type", S_loc(c, v), "expected a list of strings for '%s', got %s",
-              p->key, S_got(v));
-        return 0;
-    }
-    out->items = tm_arena_array(c->a, v->n ? v->n : 1, sizeof *out->items);
-    out->locs = tm_arena_array(c->tmp, v->n ? v->n : 1, sizeof *out->locs);
     int ok = 1;
-    for (size_t i = 0; i < v->n; i++) {
-        const tm_node *it = v->items[i];
-        const char *s;
-        if (it->kind == TM_NODE_SCALAR &&
-            (it->stype == TM_SCALAR_STRING || it->stype == TM_SCALAR_TEXT ||
-             it->stype == TM_SCALAR_INT || it->stype == TM_SCALAR_FLOAT)) {
-            s = tm_arena_strdup(c->a, it->text);
-        } else {
-            S_err(c, "wrong-type", S_loc(c, it), "expected a string in '%s', got %s", p->key,
-                  S_got(it));
-            ok = 0;
-            continue;
-        }
-        out->locs[out->n] = S_loc(c, it);
-        out->items[out->n++] = s;
+    const tm_node **nodes = NULL;
+    size_t n = 0;
+    const char **items =
+        tm_check_strings(&c->chk, p->value, p->key,
+                         TM_CHECK_SPLIT_TEXT | TM_CHECK_NUMBER_OK | TM_CHECK_EMPTY_ITEM_OK, &n,
+                         &nodes, &ok);
+    if (!ok && p->value->kind != TM_NODE_LIST)
+        return 0;
+    out->items = tm_arena_array(c->a, n ? n : 1, sizeof *out->items);
+    out->locs = tm_arena_array(c->tmp, n ? n : 1, sizeof *out->locs);
+    for (size_t i = 0; i < n; i++) {
+        out->items[i] = tm_arena_strdup(c->a, items[i]);
+        out->locs[i] = S_loc(c, nodes[i]);
     }
+    out->n = n;
     return ok;
 }
 
@@ -357,68 +234,36 @@ static int S_strlist(S_ctx *c, const tm_pair *p, S_strs *out)
  * text: that is an empty map. */
 static const tm_node *S_map(S_ctx *c, const tm_node *v, const char *what)
 {
-    if (v->kind == TM_NODE_MAP)
-        return v;
-    if (S_is_text(v) && S_blank(v->text))
-        return tm_node_new(c->tmp, TM_NODE_MAP, v->file, v->line, v->col);
-    S_err(c, "wrong-type", S_loc(c, v), "expected a map for %s, got %s", what, S_got(v));
-    return NULL;
+    return tm_check_map(&c->chk, v, what);
 }
 
 static const tm_node *S_list(S_ctx *c, const tm_pair *p)
 {
-    const tm_node *v = p->value;
-    if (v->kind == TM_NODE_LIST)
-        return v;
-    S_err(c, "wrong-type", S_loc(c, v), "expected a list for '%s', got %s", p->key, S_got(v));
-    return NULL;
+    return tm_check_list(&c->chk, p->value, tm_arena_printf(c->tmp, "'%s'", p->key));
 }
 
 /* Report keys of `map` that are not in keys[]; `what` is "an element"... */
 static void S_check_keys(S_ctx *c, const tm_node *map, const char *const *keys, size_t n,
                          const char *what)
 {
-    for (size_t i = 0; i < map->n; i++) {
-        const tm_pair *p = &map->pairs[i];
-        size_t k;
-        for (k = 0; k < n; k++)
-            if (strcmp(p->key, keys[k]) == 0)
-                break;
-        if (k < n)
-            continue;
-        if (what)
-            S_err(c, "unknown-key", S_kloc(c, map, p), "unknown key '%s' in %s%s", p->key, what,
-                  S_hint(c, p->key, keys, n));
-        else
-            S_err(c, "unknown-key", S_kloc(c, map, p), "unknown top-level key '%s'%s", p->key,
-                  S_hint(c, p->key, keys, n));
-    }
+    tm_check_keys(&c->chk, map, what, keys, n);
 }
 
 static const tm_pair *S_need(S_ctx *c, const tm_node *map, const char *key, const char *what)
 {
-    const tm_pair *p = tm_node_get_pair(map, key);
-    if (!p)
-        S_err(c, "missing-key", S_loc(c, map), "missing required key '%s' in %s", key, what);
-    return p;
+    return tm_check_require(&c->chk, map, key, what) ? tm_node_get_pair(map, key) : NULL;
 }
 
 /* An enum value: names[] are what a model may write. */
 static int S_enum(S_ctx *c, const tm_pair *p, const char *what, const char *const *names,
                   size_t n, int *out)
 {
-    const char *s;
-    if (!S_str(c, p, &s))
+    (void)what;
+    int k = tm_check_enum(&c->chk, p->value, p->key, names, n);
+    if (k < 0)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(s, names[i]) == 0) {
-            *out = (int)i;
-            return 1;
-        }
-    }
-    S_err(c, "bad-value", S_loc(c, p->value), "invalid %s '%s'%s", what, s,
-          S_hint(c, s, names, n));
-    return 0;
+    *out = k;
+    return 1;
 }
 
 /* ----------------------------------------------------------- ids */
@@ -525,7 +370,7 @@ static tm_node *S_copy_prop(S_ctx *c, const tm_node *v)
             if (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0) {
                 n->stype = TM_SCALAR_BOOL;
                 n->bval = v->text[0] == 't';
-            } else if (S_parse_int(v->text, &iv)) {
+            } else if (tm_check_parse_int(v->text, &iv)) {
                 n->stype = TM_SCALAR_INT;
                 n->ival = iv;
             } else {
@@ -685,13 +530,11 @@ static void S_build_element(S_ctx *c, const tm_node *map)
               "missing required key 'type' in an element (or give its 'kind')");
     if (e->type) {
         tm_kind k;
-        e->type_known = tm_builtin_type_kind(e->type, &k) != 0;
+        e->type_known = tm_catalog_kind(c->catalog, e->type, &k) != 0;
         if (e->type_known && !e->kind_given)
             e->kind = k;
         if (!e->type_known && !e->kind_given && !kind_bad) {
-            size_t n;
-            const char *const *names = tm_builtin_type_names(&n);
-            const char *dym = S_suggest(e->type, names, n);
+            const char *dym = tm_check_suggest(e->type, c->catalog->names, c->catalog->n_types);
             e->kind = TM_KIND_PROCESS;
             if (dym)
                 S_warn(c, "unknown-type", S_loc(c, type_pair->value),
@@ -1283,8 +1126,8 @@ static void S_build_file(S_ctx *c, const tm_node *root, const char *file, int is
             S_err(c, "wrong-type", S_loc(c, root),
                   "the model is empty; expected a map that starts with 'stridec: 1'");
         else
-            S_err(c, "wrong-type", S_loc(c, root), "expected a map at the top level, got %s",
-                  S_got(root));
+            S_err(c, "wrong-type", S_loc(c, root), "the model must be a map at the top level, not %s",
+                  tm_check_what(root));
         return;
     }
     S_check_keys(c, map, S_top_keys, S_COUNT(S_top_keys), NULL);
@@ -1543,9 +1386,23 @@ tm_model *tm_model_build(const tm_node *root, const char *file, const tm_load_op
     c->a = arena;
     c->tmp = tm_arena_new();
     c->d = d;
+    c->chk.arena = c->tmp;
+    c->chk.d = d;
     c->opts = opts;
     c->files = tm_map_new(8);
     c->merged = tm_map_new(8);
+    c->catalog = opts ? opts->catalog : NULL;
+    if (!c->catalog) {
+        c->own_catalog = tm_catalog_builtin(d);
+        if (!c->own_catalog) {
+            tm_map_free(c->files);
+            tm_map_free(c->merged);
+            tm_arena_free(c->tmp);
+            tm_model_free(m);
+            return NULL;
+        }
+        c->catalog = c->own_catalog;
+    }
 
     m->source = file ? tm_arena_strdup(arena, file) : NULL;
     char *dir = S_dirname(file);
@@ -1587,6 +1444,7 @@ tm_model *tm_model_build(const tm_node *root, const char *file, const tm_load_op
     tm_map_free(c->merged);
     free(c->root_real);
     tm_arena_free(c->tmp);
+    tm_catalog_free(c->own_catalog);
 
     if (tm_diags_errors(d) > errors_before) {
         tm_model_free(m);

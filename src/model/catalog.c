@@ -19,7 +19,8 @@
 
 static const char S_builtin_name[] = "share/stridec/types.yaml";
 
-static const char *const S_top_keys[] = {"version", "types"};
+static const char *const S_top_keys[] = {"version", "types", "families"};
+static const char *const S_family_keys[] = {"prefix", "kind"};
 
 static const char *const S_type_keys[] = {
     "name",         "label",           "provider",         "kind",
@@ -45,22 +46,22 @@ static int S_valid_type_name(const char *s)
 }
 
 /* A string list value: absent means empty. */
-static void S_list(tm_dv *v, const tm_node *map, const char *key, const char ***out, size_t *n,
+static void S_list(tm_check *v, const tm_node *map, const char *key, const char ***out, size_t *n,
                    int *ok)
 {
     const tm_node *val = tm_node_get(map, key);
     *out = NULL;
     *n = 0;
     if (val)
-        *out = tm_dv_strings(v, val, key, false, n, ok);
+        *out = tm_check_strings(v, val, key, 0, n, NULL, ok);
 }
 
 /* One entry of `types:`. NULL after errors (all reported). */
-static tm_type_info *S_type(tm_dv *v, const tm_node *n)
+static tm_type_info *S_type(tm_check *v, const tm_node *n)
 {
     if (n->kind != TM_NODE_MAP) {
-        tm_dv_error(v, n, "a type must be a map with keys name, label, provider, kind, ..., not %s",
-                    tm_dv_what(n));
+        tm_check_error(v, "invalid", n, "a type must be a map with keys name, label, provider, kind, ..., not %s",
+                    tm_check_what(n));
         return NULL;
     }
     size_t before = v->errors;
@@ -72,54 +73,54 @@ static tm_type_info *S_type(tm_dv *v, const tm_node *n)
     const tm_node *name = tm_node_get(n, "name");
     const char *what = "type";
     if (!name) {
-        tm_dv_error(v, n, "type is missing required key 'name'");
-    } else if ((t->name = tm_dv_string(v, name, "name", true)) != NULL) {
+        tm_check_error(v, "missing-key", n, "missing required key 'name' in a type");
+    } else if ((t->name = tm_check_string(v, name, "name", TM_CHECK_NONEMPTY)) != NULL) {
         if (!S_valid_type_name(t->name)) {
-            tm_dv_error(v, name, "type name '%s' must match [A-Za-z0-9][A-Za-z0-9_.-]*", t->name);
+            tm_check_error(v, "invalid", name, "type name '%s' must match [A-Za-z0-9][A-Za-z0-9_.-]*", t->name);
             t->name = NULL;
         } else {
             what = tm_arena_printf(v->arena, "type '%s'", t->name);
         }
     }
-    tm_dv_check_keys(v, n, what, S_type_keys, S_COUNT(S_type_keys));
+    tm_check_keys(v, n, what, S_type_keys, S_COUNT(S_type_keys));
 
     const tm_node *val;
-    if ((val = tm_dv_require(v, n, "label", what)) != NULL)
-        t->label = tm_dv_string(v, val, "label", true);
+    if ((val = tm_check_require(v, n, "label", what)) != NULL)
+        t->label = tm_check_string(v, val, "label", TM_CHECK_NONEMPTY);
     /* Generic types say provider: "" on purpose; the key is still required
      * so that a forgotten provider does not pass silently. */
-    if ((val = tm_dv_require(v, n, "provider", what)) != NULL)
-        t->provider = tm_dv_string(v, val, "provider", false);
-    if ((val = tm_dv_require(v, n, "kind", what)) != NULL) {
-        int k = tm_dv_enum(v, val, "kind", S_kind_names, S_COUNT(S_kind_names));
+    if ((val = tm_check_require(v, n, "provider", what)) != NULL)
+        t->provider = tm_check_string(v, val, "provider", 0);
+    if ((val = tm_check_require(v, n, "kind", what)) != NULL) {
+        int k = tm_check_enum(v, val, "kind", S_kind_names, S_COUNT(S_kind_names));
         if (k >= 0)
             t->kind = (tm_kind)k;
     }
-    if ((val = tm_dv_require(v, n, "managed", what)) != NULL)
-        tm_dv_bool(v, val, "managed", &t->managed);
+    if ((val = tm_check_require(v, n, "managed", what)) != NULL)
+        tm_check_bool(v, val, "managed", &t->managed);
     int event_source_ok = 1;
     if ((val = tm_node_get(n, "event_source")) != NULL)
-        event_source_ok = tm_dv_bool(v, val, "event_source", &t->event_source) == 0;
+        event_source_ok = tm_check_bool(v, val, "event_source", &t->event_source) == 0;
 
     /* event_fields says what a consuming function must validate: required
      * for event sources, meaningless (and so a mistake) for the others. */
     const tm_node *ef = tm_node_get(n, "event_fields");
     if (ef) {
-        t->event_fields = tm_dv_string(v, ef, "event_fields", true);
+        t->event_fields = tm_check_string(v, ef, "event_fields", TM_CHECK_NONEMPTY);
         if (!t->event_source && event_source_ok)
-            tm_dv_error(v, ef, "'event_fields' is only allowed when 'event_source' is true");
+            tm_check_error(v, "invalid", ef, "'event_fields' is only allowed when 'event_source' is true");
     } else if (t->event_source) {
-        tm_dv_error(v, n, "%s is an event source but has no 'event_fields' (what must a function "
+        tm_check_error(v, "invalid", n, "%s is an event source but has no 'event_fields' (what must a function "
                           "receiving its events validate?)",
                     what);
     }
 
     int ok = 1;
     S_list(v, n, "provider_secures", &t->provider_secures, &t->n_provider_secures, &ok);
-    if (tm_dv_require(v, n, "customer_secures", what)) {
+    if (tm_check_require(v, n, "customer_secures", what)) {
         S_list(v, n, "customer_secures", &t->customer_secures, &t->n_customer_secures, &ok);
         if (ok && !t->n_customer_secures)
-            tm_dv_error(v, tm_node_get(n, "customer_secures"),
+            tm_check_error(v, "invalid", tm_node_get(n, "customer_secures"),
                         "'customer_secures' must name at least one thing (the customer always "
                         "secures something)");
     }
@@ -131,16 +132,16 @@ static tm_type_info *S_type(tm_dv *v, const tm_node *n)
 
 static tm_catalog *S_build(tm_arena *arena, const tm_node *root, tm_diags *d)
 {
-    tm_dv v = {arena, d, "catalog", 0};
+    tm_check v = {arena, d, 0};
     if (root->kind != TM_NODE_MAP) {
-        tm_dv_error(&v, root, "a type catalogue must be a map with keys 'version' and 'types', not "
+        tm_check_error(&v, "invalid", root, "a type catalogue must be a map with keys 'version' and 'types', not "
                               "%s",
-                    tm_dv_what(root));
+                    tm_check_what(root));
         return NULL;
     }
-    tm_dv_check_keys(&v, root, "the type catalogue", S_top_keys, S_COUNT(S_top_keys));
+    tm_check_keys(&v, root, "the type catalogue", S_top_keys, S_COUNT(S_top_keys));
 
-    const tm_node *ver = tm_dv_require(&v, root, "version", "the type catalogue");
+    const tm_node *ver = tm_check_require(&v, root, "version", "the type catalogue");
     if (ver) {
         long long n = -1;
         if (ver->kind == TM_NODE_SCALAR && ver->stype == TM_SCALAR_INT)
@@ -149,18 +150,18 @@ static tm_catalog *S_build(tm_arena *arena, const tm_node *root, tm_diags *d)
                  strcmp(ver->text, "1") == 0)
             n = 1;
         if (n != S_CATALOG_VERSION)
-            tm_dv_error(&v, ver, "unsupported catalogue version '%s' (this stridec reads version %d)",
-                        ver->kind == TM_NODE_SCALAR ? ver->text : tm_dv_what(ver),
+            tm_check_error(&v, "invalid", ver, "unsupported catalogue version '%s' (this stridec reads version %d)",
+                        ver->kind == TM_NODE_SCALAR ? ver->text : tm_check_what(ver),
                         S_CATALOG_VERSION);
     }
 
-    const tm_node *types = tm_dv_require(&v, root, "types", "the type catalogue");
+    const tm_node *types = tm_check_require(&v, root, "types", "the type catalogue");
     if (types && types->kind != TM_NODE_LIST) {
-        tm_dv_error(&v, types, "'types' must be a list of types, not %s", tm_dv_what(types));
+        tm_check_error(&v, "invalid", types, "'types' must be a list of types, not %s", tm_check_what(types));
         types = NULL;
     }
     if (types && types->n == 0)
-        tm_dv_error(&v, types, "'types' is empty: the catalogue defines no types");
+        tm_check_error(&v, "invalid", types, "'types' is empty: the catalogue defines no types");
 
     tm_catalog *c = tm_arena_alloc(arena, sizeof *c);
     c->arena = arena;
@@ -173,12 +174,38 @@ static tm_catalog *S_build(tm_arena *arena, const tm_node *root, tm_diags *d)
                 continue;
             const tm_type_info *first = tm_map_get(c->by_name, t->name);
             if (first) {
-                tm_dv_error(&v, types->items[i], "duplicate type '%s' (first defined at line %u)",
+                tm_check_error(&v, "invalid", types->items[i], "duplicate type '%s' (first defined at line %u)",
                             t->name, (unsigned)first->loc.line);
                 continue;
             }
             tm_map_put(c->by_name, t->name, t);
             c->types[c->n_types++] = t;
+        }
+    }
+    c->names = tm_arena_array(arena, c->n_types ? c->n_types : 1, sizeof *c->names);
+    for (size_t i = 0; i < c->n_types; i++)
+        c->names[i] = c->types[i]->name;
+
+    const tm_node *fams = tm_node_get(root, "families");
+    if (fams && tm_check_list(&v, fams, "'families'")) {
+        c->families = tm_arena_array(arena, fams->n ? fams->n : 1, sizeof *c->families);
+        for (size_t i = 0; i < fams->n; i++) {
+            const tm_node *f = tm_check_map(&v, fams->items[i], "a type family");
+            if (!f)
+                continue;
+            tm_check_keys(&v, f, "a type family", S_family_keys, S_COUNT(S_family_keys));
+            const tm_node *pre = tm_check_require(&v, f, "prefix", "a type family");
+            const tm_node *kind = tm_check_require(&v, f, "kind", "a type family");
+            const char *p = pre ? tm_check_string(&v, pre, "prefix", TM_CHECK_NONEMPTY) : NULL;
+            int k = kind ? tm_check_enum(&v, kind, "kind", S_kind_names, S_COUNT(S_kind_names)) : -1;
+            if (!p || k < 0)
+                continue;
+            tm_type_family *tf = &c->families[c->n_families++];
+            tf->prefix = p;
+            tf->kind = (tm_kind)k;
+            tf->loc.file = f->file;
+            tf->loc.line = f->line;
+            tf->loc.col = f->col;
         }
     }
     if (v.errors) {
@@ -232,4 +259,24 @@ const tm_type_info *tm_catalog_find(const tm_catalog *c, const char *type)
     if (!c || !type)
         return NULL;
     return tm_map_get(c->by_name, type);
+}
+
+int tm_catalog_kind(const tm_catalog *c, const char *type, tm_kind *out)
+{
+    const tm_type_info *t = tm_catalog_find(c, type);
+    if (t) {
+        *out = t->kind;
+        return 1;
+    }
+    if (!c || !type)
+        return 0;
+    size_t n = strlen(type);
+    for (size_t i = 0; i < c->n_families; i++) {
+        size_t p = strlen(c->families[i].prefix);
+        if (n > p && strncmp(type, c->families[i].prefix, p) == 0) {
+            *out = c->families[i].kind;
+            return 1;
+        }
+    }
+    return 0;
 }

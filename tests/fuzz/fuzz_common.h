@@ -9,7 +9,10 @@
  *   - the tree survives tm_write_yaml -> tm_read_yaml and
  *     tm_write_json -> tm_read_json unchanged (where the format can hold it:
  *     NaN never compares equal, JSON has no infinities);
- *   - the diagnostics format with their source snippets.
+ *   - the diagnostics format with their source snippets;
+ * and all of that twice: in the strict reading models get, and in the
+ * reading of deployment files (tm_read_import: merge keys, duplicate keys as
+ * warnings), whose trees must read back strictly.
  */
 #ifndef STRIDEC_FUZZ_COMMON_H
 #define STRIDEC_FUZZ_COMMON_H
@@ -87,22 +90,15 @@ static const char *fuzz_round_trip(const tm_node *n, int yaml)
     return why;
 }
 
-/* Run one input through the reader for `syn`; NULL when every property
- * holds, else a description of the first one that does not. */
-static const char *fuzz_one(tm_syntax syn, const uint8_t *data, size_t size)
+/* One reading of `text` with `lim`; NULL when every property holds. */
+static const char *fuzz_read(tm_syntax syn, const char *text, size_t size,
+                             const tm_read_limits *lim)
 {
     static const char *const names[] = {"fuzz.yaml", "fuzz.json", "fuzz.xml"};
-    /* The readers take NUL-terminated text. */
-    char *text = malloc(size + 1);
-    if (!text)
-        return NULL;
-    if (size)
-        memcpy(text, data, size);
-    text[size] = 0;
     const char *why = NULL;
     tm_arena *a = tm_arena_new();
     tm_diags *d = tm_diags_new();
-    tm_node *root = tm_read_text_tree(a, names[syn], syn, text, size, NULL, d);
+    tm_node *root = tm_read_text_tree(a, names[syn], syn, text, size, lim, d);
     if (!root) {
         if (tm_diags_errors(d) == 0)
             why = "reader failed without an error diagnostic";
@@ -122,6 +118,24 @@ static const char *fuzz_one(tm_syntax syn, const uint8_t *data, size_t size)
     tm_buf_free(&out);
     tm_diags_free(d);
     tm_arena_free(a);
+    return why;
+}
+
+/* Run one input through the reader for `syn`, strictly and as an importer
+ * reads it; NULL when every property holds, else a description of the first
+ * one that does not. */
+static const char *fuzz_one(tm_syntax syn, const uint8_t *data, size_t size)
+{
+    /* The readers take NUL-terminated text. */
+    char *text = malloc(size + 1);
+    if (!text)
+        return NULL;
+    if (size)
+        memcpy(text, data, size);
+    text[size] = 0;
+    const char *why = fuzz_read(syn, text, size, NULL);
+    if (!why)
+        why = fuzz_read(syn, text, size, &tm_read_import);
     free(text);
     return why;
 }

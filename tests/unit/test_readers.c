@@ -1,5 +1,7 @@
 /* The syntax readers: typing, exact positions, nesting, and every error with
  * its exact text and place. */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,11 +274,11 @@ START_TEST(yaml_too_deep)
     memset(buf + 100, ']', 100);
     buf[200] = 0;
     S_fails(S_yaml(buf), "t.yaml:1:65: document nested too deep (more than 64 levels)");
-    tm_read_limits lim = {3, 0, 0};
+    tm_read_limits lim = {.max_depth = 3, .max_alias_visits = 0, .max_nodes = 0};
     S_fails(S_read(tm_read_yaml, "t.yaml", "a:\n  b:\n    c: [x]\n", 19, &lim),
             "t.yaml:3:8: document nested too deep (more than 3 levels)");
     /* an alias may not smuggle depth past the limit either */
-    tm_read_limits lim4 = {4, 0, 0};
+    tm_read_limits lim4 = {.max_depth = 4};
     const char *t = "a: &a [[x]]\nb: [[*a]]\n";
     S_fails(S_read(tm_read_yaml, "t.yaml", t, strlen(t), &lim4),
             "t.yaml:2:6: document nested too deep (more than 4 levels)");
@@ -288,7 +290,7 @@ START_TEST(yaml_alias_bomb_fails_fast)
     S_fails(S_read_file(tm_read_yaml, "tests/readers/billion-laughs.yaml", NULL),
             "tests/readers/billion-laughs.yaml:5:8: alias expansion exceeds budget "
             "(10000 nodes) at alias '*d'");
-    tm_read_limits lim = {0, 20, 0};
+    tm_read_limits lim = {.max_depth = 0, .max_alias_visits = 20, .max_nodes = 0};
     const char *t = "a: &a [1, 2, 3, 4]\nb: [*a, *a, *a, *a, *a]\n"; /* 5 x 5 nodes */
     S_fails(S_read(tm_read_yaml, "t.yaml", t, strlen(t), &lim),
             "t.yaml:2:21: alias expansion exceeds budget (20 nodes) at alias '*a'");
@@ -297,7 +299,7 @@ END_TEST
 
 START_TEST(yaml_node_limit)
 {
-    tm_read_limits lim = {0, 0, 5};
+    tm_read_limits lim = {.max_depth = 0, .max_alias_visits = 0, .max_nodes = 5};
     const char *t = "[1, 2, 3, 4, 5, 6]";
     S_fails(S_read(tm_read_yaml, "t.yaml", t, strlen(t), &lim),
             "t.yaml:1:14: document has too many nodes (more than 5)");
@@ -393,10 +395,10 @@ START_TEST(json_limits)
     memset(buf + 100, ']', 100);
     buf[200] = 0;
     S_fails(S_json(buf), "t.json:1:65: document nested too deep (more than 64 levels)");
-    tm_read_limits lim = {2, 0, 0};
+    tm_read_limits lim = {.max_depth = 2, .max_alias_visits = 0, .max_nodes = 0};
     S_fails(S_read(tm_read_json, "t.json", "{\"a\": {\"b\": {}}}", 16, &lim),
             "t.json:1:13: document nested too deep (more than 2 levels)");
-    tm_read_limits few = {0, 0, 3};
+    tm_read_limits few = {.max_depth = 0, .max_alias_visits = 0, .max_nodes = 3};
     S_fails(S_read(tm_read_json, "t.json", "[1, 2, 3]", 9, &few),
             "t.json:1:8: document has too many nodes (more than 3)");
 }
@@ -577,7 +579,7 @@ START_TEST(xml_limits)
                      "document nested too deep (more than 64 levels)");
     S_done(&r);
     tm_buf_free(&b);
-    tm_read_limits few = {0, 0, 3};
+    tm_read_limits few = {.max_depth = 0, .max_alias_visits = 0, .max_nodes = 3};
     const char *t = "<a><b>1</b><c>2</c><d>3</d></a>";
     S_fails(S_read(tm_read_xml, "t.xml", t, strlen(t), &few),
             "t.xml:1:23: document has too many nodes (more than 3)");
@@ -665,6 +667,208 @@ START_TEST(same_model_three_syntaxes)
 }
 END_TEST
 
+
+/* ====================================================== encodings, dialects */
+
+/*
+ * tests/readers/dialects/: inputs in other encodings (UTF-16 LE/BE with and
+ * without a byte order mark, UTF-8 with one, broken UTF-16, UTF-32) and in the
+ * dialect importers read (YAML merge keys, duplicate keys). Each NAME is read
+ * as tm_read_file_tree reads a file (tm_read_text_tree with the syntax the
+ * name or content says), with tm_read_import when NAME starts with "import-"
+ * and the strict reading otherwise; NAME.expected holds every diagnostic,
+ * "---", then the tree with the position of every node and key.
+ */
+#define S_DIALECTS "tests/readers/dialects"
+
+static void S_dump(tm_buf *b, const tm_node *n, size_t indent)
+{
+    if (n->kind == TM_NODE_SCALAR) {
+        tm_buf_printf(b, "%s \"", tm_node_kind_name(n));
+        tm_buf_put_printable(b, n->text, n->len, 0);
+        tm_buf_printf(b, "\" @%u:%u\n", (unsigned)n->line, (unsigned)n->col);
+        return;
+    }
+    tm_buf_printf(b, "%s @%u:%u\n", n->kind == TM_NODE_MAP ? "map" : "list", (unsigned)n->line,
+                  (unsigned)n->col);
+    for (size_t i = 0; i < n->n; i++) {
+        tm_buf_spaces(b, indent + 2);
+        if (n->kind == TM_NODE_MAP) {
+            tm_buf_putc(b, '"');
+            tm_buf_put_printable(b, n->pairs[i].key, strlen(n->pairs[i].key), 0);
+            tm_buf_printf(b, "\" @%u:%u: ", (unsigned)n->pairs[i].line,
+                          (unsigned)n->pairs[i].col);
+            S_dump(b, n->pairs[i].value, indent + 2);
+        } else {
+            tm_buf_puts(b, "- ");
+            S_dump(b, n->items[i], indent + 2);
+        }
+    }
+}
+
+/* Diagnostics and tree of one dialect input, as NAME.expected has them. */
+static char *S_dialect_result(const char *name)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "%s/%s", S_DIALECTS, name);
+    size_t len;
+    char *text = S_file_text(rel, &len);
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    const tm_read_limits *lim = strncmp(name, "import-", 7) == 0 ? &tm_read_import : NULL;
+    tm_node *root = tm_read_text_tree(a, name, tm_syntax_guess(name, text, len), text, len, lim, d);
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    for (size_t i = 0; i < tm_diags_count(d); i++) {
+        const tm_diag *g = tm_diags_get(d, i);
+        tm_buf_printf(&b, "%s:%u:%u: %s: %s\n", g->file, (unsigned)g->line, (unsigned)g->col,
+                      g->severity == TM_DIAG_ERROR     ? "error"
+                      : g->severity == TM_DIAG_WARNING ? "warning"
+                                                       : "note",
+                      g->message);
+    }
+    tm_buf_puts(&b, "---\n");
+    if (root)
+        S_dump(&b, root, 0);
+    else
+        tm_buf_puts(&b, "(no tree)\n");
+    tm_diags_free(d);
+    tm_arena_free(a);
+    free(text);
+    return tm_buf_detach(&b);
+}
+
+START_TEST(dialects_and_encodings)
+{
+    DIR *dir = opendir(tu_path(S_DIALECTS));
+    ck_assert_ptr_nonnull(dir);
+    struct dirent *e;
+    size_t n = 0;
+    while ((e = readdir(dir)) != NULL) {
+        const char *name = e->d_name;
+        size_t k = strlen(name);
+        if (name[0] == '.' || (k > 9 && strcmp(name + k - 9, ".expected") == 0))
+            continue;
+        char rel[512];
+        snprintf(rel, sizeof rel, "%s/%s.expected", S_DIALECTS, name);
+        char *want = tu_slurp(tu_path(rel), NULL);
+        char *got = S_dialect_result(name);
+        if (getenv("STRIDEC_UPDATE_GOLDEN")) { /* regenerate, then read every diff */
+            FILE *f = fopen(tu_path(rel), "w");
+            ck_assert_ptr_nonnull(f);
+            fputs(got, f);
+            fclose(f);
+        } else {
+            ck_assert_msg(want != NULL, "missing %s", rel);
+            ck_assert_msg(strcmp(want, got) == 0, "%s: expected\n%s\ngot\n%s", name, want, got);
+        }
+        free(want);
+        free(got);
+        n++;
+    }
+    closedir(dir);
+    ck_assert_uint_ge(n, 18);
+}
+END_TEST
+
+/* tm_read_file_tree transcodes before it guesses the syntax: a UTF-16 file
+ * without a byte order mark or a telling name is read as the JSON it is. */
+START_TEST(file_tree_reads_utf16)
+{
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    tm_node *root = tm_read_file_tree(a, tu_path(S_DIALECTS "/utf16le-nobom.txt"), NULL, d);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_int_eq(root->kind, TM_NODE_MAP);
+    AT(root, 2, 1);
+    const tm_pair *b = S_pair(root, "b");
+    AT(b, 3, 2);
+    ck_assert_str_eq(b->value->text, "x");
+    /* the quoted source line is the UTF-8 text */
+    size_t len;
+    const char *line = tm_diags_source_line(d, tu_path(S_DIALECTS "/utf16le-nobom.txt"), 3, &len);
+    ck_assert_ptr_nonnull(line);
+    ck_assert_uint_ge(len, 10);
+    ck_assert(memcmp(line, " \"b\": \"x\"}", 10) == 0);
+    /* the syntax guess reads UTF-16 too */
+    size_t tlen;
+    char *text = S_file_text(S_DIALECTS "/utf16be-nobom.txt", &tlen);
+    ck_assert_int_eq(tm_syntax_guess(NULL, text, tlen), TM_SYNTAX_YAML);
+    free(text);
+    text = S_file_text(S_DIALECTS "/utf16le-bom.json", &tlen);
+    ck_assert_int_eq(tm_syntax_guess("plan", text, tlen), TM_SYNTAX_JSON);
+    free(text);
+    tm_diags_free(d);
+    tm_arena_free(a);
+}
+END_TEST
+
+/* The same document in UTF-8 and UTF-16 is the same tree at the same places. */
+START_TEST(utf16_same_tree_as_utf8)
+{
+    static const char utf8[] = "{\n  \"name\": \"caf\xc3\xa9\",\n  \"emoji\": \"\xf0\x9f\x98\x80\", "
+                               "\"after\": 1,\n  \"list\": [true, null]\n}\n";
+    size_t len;
+    char *utf16 = S_file_text(S_DIALECTS "/utf16le-bom.json", &len);
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    tm_node *x = tm_read_text_tree(a, "x.json", TM_SYNTAX_JSON, utf8, sizeof utf8 - 1, NULL, d);
+    tm_node *y = tm_read_text_tree(a, "y.json", TM_SYNTAX_JSON, utf16, len, NULL, d);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(y);
+    ck_assert(tm_node_equal(x, y));
+    const tm_pair *px = S_pair(x, "after"), *py = S_pair(y, "after");
+    ck_assert_uint_eq(px->line, py->line);
+    ck_assert_uint_eq(px->col, py->col);
+    AT(py->value, 3, 26); /* the emoji counts as one column */
+    tm_diags_free(d);
+    tm_arena_free(a);
+    free(utf16);
+}
+END_TEST
+
+/* A model saved as UTF-16 (Notepad, PowerShell) reads as the same tree. */
+START_TEST(utf16_model_reads_like_utf8)
+{
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    tm_node *x = tm_read_file_tree(a, tu_path("tests/readers/model.yaml"), NULL, d);
+    tm_node *y = tm_read_file_tree(a, tu_path("tests/readers/model-utf16be.yaml"), NULL, d);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(y);
+    ck_assert(tm_node_equal(x, y));
+    ck_assert_uint_eq(tm_diags_count(d), 0);
+    tm_diags_free(d);
+    tm_arena_free(a);
+}
+END_TEST
+
+/* `stridec import` reads deployment files with tm_read_import: merge keys
+ * merged, a duplicate key a warning (the later value kept), exit 0. */
+START_TEST(import_reads_merge_and_duplicate_keys)
+{
+    const char *args[] = {"import", S_DIALECTS "/import-dup.yaml", NULL};
+    tu_result r = tu_run(args);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_ptr_nonnull(strstr(r.err, "import-dup.yaml:10:3: warning: duplicate key 'Queue' "
+                                        "(earlier at line 2); the later value is used"));
+    ck_assert_ptr_nonnull(strstr(r.out, "id: queue"));
+    ck_assert_ptr_nonnull(strstr(r.out, "id: topic"));
+    tu_result_free(&r);
+    const char *merge[] = {"import", S_DIALECTS "/import-sam-globals.yaml", NULL};
+    r = tu_run(merge);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    /* Second has the merged runtime (the importer writes it once per
+     * function) and its own timeout */
+    size_t runtimes = 0;
+    for (const char *p = r.out; (p = strstr(p, "runtime: python3.12")) != NULL; p++)
+        runtimes++;
+    ck_assert_uint_eq(runtimes, 2);
+    ck_assert_ptr_nonnull(strstr(r.out, "timeout: 30"));
+    tu_result_free(&r);
+}
+END_TEST
+
 Suite *suite_readers(void)
 {
     Suite *s = suite_create("readers");
@@ -695,6 +899,13 @@ Suite *suite_readers(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("syntaxes");
     tcase_add_test(tc, same_model_three_syntaxes);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("dialects");
+    tcase_add_test(tc, dialects_and_encodings);
+    tcase_add_test(tc, file_tree_reads_utf16);
+    tcase_add_test(tc, utf16_same_tree_as_utf8);
+    tcase_add_test(tc, utf16_model_reads_like_utf8);
+    tcase_add_test(tc, import_reads_merge_and_duplicate_keys);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -117,7 +117,7 @@ typedef struct {
 
 static const S_bad_case S_bad[] = {
     {"missing-key.yaml",
-     "missing-key.yaml:1:3: rule 'BAD-MISSING' is missing required key 'mitigation'\n"},
+     "missing-key.yaml:1:3: missing required key 'mitigation' in rule 'BAD-MISSING'\n"},
     {"unknown-key.yaml",
      "unknown-key.yaml:2:3: unknown key 'titel' in rule 'BAD-UNKNOWN-KEY' (did you mean 'title'?)\n"},
     {"bad-id.yaml",
@@ -135,7 +135,7 @@ static const S_bad_case S_bad[] = {
      "bad-stride.xml:2:57: 'Q' is not a STRIDE letter (expected S, T, R, I, D or E; did you mean "
      "'S'?)\n"},
     {"bad-applies-to.yaml",
-     "bad-applies-to.yaml:3:15: 'applies_to' must be element, flow, boundary, identity, artifact "
+     "bad-applies-to.yaml:3:15: 'applies_to' must be one of element, flow, boundary, identity, artifact "
      "or model, not 'elemnt' (did you mean 'element'?)\n"},
     /* Condition errors point inside the rule file, at the offending token. */
     {"bad-when-syntax.yaml",
@@ -156,10 +156,10 @@ static const S_bad_case S_bad[] = {
     {"duplicate-id.yaml",
      "duplicate-id.yaml:9:7: duplicate rule id 'BAD-DUP' (first defined at line 1)\n"},
     {"bad-likelihood.yaml",
-     "bad-likelihood.yaml:6:15: 'likelihood' must be unlikely, likely, very-likely or frequent, "
+     "bad-likelihood.yaml:6:15: 'likelihood' must be one of unlikely, likely, very-likely or frequent, "
      "not 'very-likley' (did you mean 'very-likely'?)\n"},
     {"bad-impact.yaml",
-     "bad-impact.yaml:7:11: 'impact' must be low, medium, high or very-high, not an integer\n"},
+     "bad-impact.yaml:7:11: 'impact' must be one of low, medium, high or very-high, not an integer\n"},
     {"references-not-list.yaml",
      "references-not-list.yaml:9:15: 'references' must be a list of strings, not a string\n"},
     {"empty-title.yaml", "empty-title.yaml:2:10: 'title' must not be empty\n"},
@@ -173,7 +173,7 @@ static const S_bad_case S_bad[] = {
      "a string\n"},
     {"wrong-top-key.yaml",
      "wrong-top-key.yaml:1:1: unknown key 'rule' in a rule file (did you mean 'rules'?)\n"
-     "wrong-top-key.yaml:1:1: a rule file is missing required key 'rules'\n"},
+     "wrong-top-key.yaml:1:1: missing required key 'rules' in a rule file\n"},
     {"syntax-error.yaml",
      "syntax-error.yaml:3:1: YAML syntax error: found unexpected end of stream (while scanning a "
      "quoted scalar at line 2, column 10)\n"},
