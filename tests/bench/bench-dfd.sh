@@ -62,5 +62,7 @@ for n in 1000 10000; do
         sh tests/bench/gen-model.sh "$n" > "$work/gen$n.yaml"
         time_svg "report -f svg, gen-model.sh $n (nested boundaries)" "$work/gen$n.yaml"
     fi
+    sh tests/bench/gen-estate.sh "$n" > "$work/estate$n.yaml"
+    time_svg "report -f svg, gen-estate.sh $n (cross-linked accounts)" "$work/estate$n.yaml"
 done
 exit 0

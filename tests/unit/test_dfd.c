@@ -440,6 +440,69 @@ START_TEST(shapes_annotations_and_legend)
 END_TEST
 
 
+
+/* A part whose ranking flows would make dot route more virtual nodes than
+ * S_MAX_SPAN (tests/bench/gen-estate.sh: cross-links inside 50-element
+ * accounts; minutes of layout per account at 1,000 elements): none of its
+ * flows ranks and its nodes form a grid. The chain-only parts of the same
+ * model and the example keep ranking (golden files). */
+START_TEST(deep_parts_stop_ranking)
+{
+    char *dir = tu_tmpdir();
+    size_t n = strlen(dir) + 64;
+    char *model = tm_xmalloc(n);
+    snprintf(model, n, "%s/estate.yaml", dir);
+    size_t cn = strlen(model) + strlen(tu_path("tests/bench/gen-estate.sh")) + 32;
+    char *cmd = tm_xmalloc(cn);
+    snprintf(cmd, cn, "sh '%s' 200 > '%s'", tu_path("tests/bench/gen-estate.sh"), model);
+    ck_assert_int_eq(system(cmd), 0);
+    S_run r;
+    S_analyze(&r, model);
+    tm_render_opts o;
+    S_opts(&o);
+    o.extra = tm_outputs_new();
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    int deep = 0;
+    for (size_t i = 0; i < tm_outputs_count(o.extra); i++) {
+        size_t plen;
+        const char *part = tm_outputs_data(o.extra, i, &plen);
+        if (strcmp(tm_outputs_name(o.extra, i), "dfd-acct2.dot") != 0)
+            continue;
+        deep = 1;
+        /* every flow (an edge with a label) stops ranking but the ties of
+         * hubs to a row; the grid ties rows with invisible edges */
+        size_t flows = 0, ranking = 0;
+        for (const char *q = strstr(part, " -> "); q; q = strstr(q + 1, " -> ")) {
+            const char *eol = strchr(q, '\n');
+            const char *lab = strstr(q, "label=<"), *cf = strstr(q, "constraint=\"false\"");
+            if (!lab || lab > eol)
+                continue;
+            flows++;
+            /* a hub's tie to a grid row ranks on purpose, with minlen 0 */
+            const char *tie = strstr(q, "minlen=\"0\"");
+            ranking += (!cf || cf > eol) && (!tie || tie > eol);
+        }
+        ck_assert_uint_gt(flows, 50);
+        ck_assert_uint_eq(ranking, 0);
+        ck_assert_ptr_nonnull(strstr(part, "style=\"invis\""));
+        S_dot_accepts(part);
+    }
+    ck_assert(deep);
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg(svg, len);
+    free(svg);
+    free(dot);
+    tm_render_cache_free(&o);
+    tm_outputs_free(o.extra);
+    S_free(&r);
+    free(cmd);
+    free(model);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------ links and tooltips */
 
 /* The anchor of element/flow i's section in report.html: its threats when it
@@ -1261,6 +1324,7 @@ Suite *suite_dfd(void)
     tcase_add_test(tc, generated_model_pngs_stay_small_and_quiet);
     tcase_add_test(tc, oversized_png_is_scaled_with_a_warning);
     tcase_add_test(tc, implicit_split_svg_then_png);
+    tcase_add_test(tc, deep_parts_stop_ranking);
     tcase_add_test(tc, svg_nodes_and_edges_link_to_the_report);
     tcase_add_test(tc, html_diagram_links_resolve_on_the_page);
     tcase_add_test(tc, long_labels_are_cut_with_an_ellipsis);
