@@ -1305,7 +1305,8 @@ static void S_compress_pages(tm_pdf *p)
         deflateEnd(&z);
         if (rc != Z_STREAM_END)
             continue; /* left to libharu */
-        HPDF_Stream ns = HPDF_MemStream_New(contents->mmgr, S_COPY_PIECE);
+        /* one buffer of the compressed size (a 64 KB one per page held 180 MB) */
+        HPDF_Stream ns = HPDF_MemStream_New(contents->mmgr, (HPDF_UINT)(used ? used : 1));
         if (!ns)
             continue;
         HPDF_Stream_Write(ns, out, (HPDF_UINT)used);
