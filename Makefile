@@ -7,7 +7,7 @@
 #   make valgrind   the suite and the example runs under valgrind
 #   make fuzz       run every fuzz target (libFuzzer with clang; FUZZ_SECONDS each)
 #   make bench      performance figures (10,000-element model and more)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, data, man pages, bash completion)
 #   make deps       install the Debian packages stridec needs (root), or list them
 
 PREFIX     ?= /usr/local
@@ -16,18 +16,20 @@ PKG_CONFIG ?= pkg-config
 CC         ?= cc
 HPDF_LIBS  ?= -lhpdf
 VERSION    := 0.1.0
+# The project's home: SARIF rule links (helpUri) and informationUri point into it.
+URL        ?= https://github.com/stridec/stridec
 
 PKGS       := libxml-2.0 libcjson yaml-0.1 libcgraph libgvc glib-2.0 zlib
 # Debian packages: build, test and report-checking tools.
 DEB_BUILD  := gcc make pkg-config libxml2-dev libcjson-dev libyaml-dev libgraphviz-dev \
               libhpdf-dev libglib2.0-dev zlib1g-dev fonts-dejavu-core
-DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils openssl chromium
+DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils openssl groff-base man-db chromium
 DEB_ALL    := $(DEB_BUILD) $(DEB_TEST)
 
 WARN       := -Wall -Wextra -pedantic -Wstrict-prototypes -Wwrite-strings -Wshadow \
               -Wno-unused-parameter -Werror
 OPT        ?= -O2 -g
-DEFS       := -D_POSIX_C_SOURCE=200809L -DSTRIDEC_VERSION='"$(VERSION)"'
+DEFS       := -D_POSIX_C_SOURCE=200809L -DSTRIDEC_VERSION='"$(VERSION)"' -DSTRIDEC_URL='"$(URL)"'
 PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(HPDF_LIBS) -lm
 CHECK_LIBS  = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -41,8 +43,10 @@ LIB_SRC    := $(sort $(wildcard src/base/*.c src/doc/*.c src/model/*.c src/iam/*
                 src/engine/*.c src/render/*.c src/render/dfd/*.c))
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
-EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/rules/*.yaml \
+EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/iam/*.yaml share/stridec/iam/*.jsonl \
+                share/stridec/rules/*.yaml \
                 share/stridec/rules/*.json share/stridec/rules/*.xml templates/*)) \
+              share/stridec/schema/stridec-model.schema.json \
               $(sort $(wildcard share/stridec/starter.yaml models/*.yaml models/*.json \
                 models/*.xml models/*/*))
 LIB_OBJ    := $(LIB_SRC:%.c=$(B)/%.o) $(B)/embedded.o
@@ -52,7 +56,7 @@ LIB        := $(B)/libstridec.a
 BIN        := stridec
 TEST_BIN   := $(B)/stridec-tests
 
-.PHONY: all deps run check test asan valgrind fuzz fuzz-run bench install clean distclean
+.PHONY: all deps deps-build run check test asan valgrind fuzz fuzz-run bench install clean distclean
 
 all: $(B)/.deps-ok $(BIN)
 
@@ -61,6 +65,10 @@ all: $(B)/.deps-ok $(BIN)
 # prints the exact apt-get command and stops.
 deps:
 	@DEB="$(DEB_ALL)" sh tests/tools/deps.sh
+
+# Only what the build needs (the GitHub Action installs these).
+deps-build:
+	@DEB="$(DEB_BUILD)" sh tests/tools/deps.sh
 
 $(B)/.deps-ok: tests/tools/deps.sh
 	@mkdir -p $(B)
@@ -111,8 +119,10 @@ $(B)/tests/unit/runner.o: $(B)/suites.inc
 $(TEST_BIN): $(TEST_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(TEST_OBJ) $(LIB) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS) -o $@
 
+# STRIDEC_MAKE_VARS: what the install test passes to `make install`, so it
+# installs this build (and builds nothing).
 check: $(B)/.deps-test-ok all $(TEST_BIN)
-	STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) ./$(TEST_BIN)
+	STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) STRIDEC_MAKE_VARS="B=$(B) BIN=$(BIN)" ./$(TEST_BIN)
 
 test: check
 
@@ -125,7 +135,8 @@ asan:
 VALGRIND := valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
             --suppressions=$(CURDIR)/tests/valgrind.supp
 valgrind: $(B)/.deps-test-ok all $(TEST_BIN)
-	CK_FORK=no STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) STRIDEC_SKIP_SLOW=1 $(VALGRIND) ./$(TEST_BIN)
+	CK_FORK=no STRIDEC_BIN=$(CURDIR)/$(BIN) STRIDEC_ROOT=$(CURDIR) STRIDEC_SKIP_SLOW=1 \
+	  STRIDEC_MAKE_VARS="B=$(B) BIN=$(BIN)" $(VALGRIND) ./$(TEST_BIN)
 	sh tests/tools/valgrind-examples.sh "$(VALGRIND)" ./$(BIN)
 
 # ------------------------------------------------------------------ fuzz
@@ -140,15 +151,20 @@ bench: $(B)/.deps-test-ok all $(TEST_BIN)
 
 # --------------------------------------------------------------- install
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules \
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules $(DESTDIR)$(PREFIX)/share/stridec/iam \
 	  $(DESTDIR)$(PREFIX)/share/stridec/schema $(DESTDIR)$(PREFIX)/share/stridec/templates \
-	  $(DESTDIR)$(PREFIX)/share/stridec/models $(DESTDIR)$(PREFIX)/share/doc/stridec
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(BIN)
+	  $(DESTDIR)$(PREFIX)/share/stridec/models $(DESTDIR)$(PREFIX)/share/doc/stridec \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/stridec
 	install -m 644 share/stridec/types.yaml $(DESTDIR)$(PREFIX)/share/stridec/
 	install -m 644 share/stridec/rules/* $(DESTDIR)$(PREFIX)/share/stridec/rules/
+	install -m 644 share/stridec/iam/* $(DESTDIR)$(PREFIX)/share/stridec/iam/
 	install -m 644 share/stridec/schema/* $(DESTDIR)$(PREFIX)/share/stridec/schema/
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/stridec/templates/
 	install -m 644 README.md share/stridec/doc/*.md $(DESTDIR)$(PREFIX)/share/doc/stridec/
+	install -m 644 share/man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 share/bash-completion/completions/stridec \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/stridec
 	cp -R models/. $(DESTDIR)$(PREFIX)/share/stridec/models/
 	chmod -R u+rwX,go+rX,go-w $(DESTDIR)$(PREFIX)/share/stridec/models
 

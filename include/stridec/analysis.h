@@ -200,21 +200,36 @@ typedef struct {
     size_t n_threats;
 } tm_boundary_info;
 
-/* IAM facts derived by iam.c for one identity. */
+/* Why an identity fact holds: a deciding statement, as evidence. */
+typedef struct {
+    const char *fact; /* the fact's name in the condition language ("admin", "privesc", ...) */
+    const char *text; /* "file:line:col: Allow * on * (policy AdministratorAccess)" */
+} tm_identity_evidence;
+
+/* IAM facts derived by iam.c (with the IAM module's effective permissions:
+ * an explicit Deny wins, conditions that may apply count) for one identity. */
 typedef struct {
     const tm_identity *identity;
     const tm_element **users; /* elements running as it, model order */
     size_t n_users;
-    bool wildcard_action;   /* allow "*" or "svc:*" */
-    bool admin;             /* allow "*" on "*" */
-    bool wildcard_resource; /* allow on "*" */
+    bool wildcard_action;   /* an effective allow of "*" or "svc:*" */
+    bool admin;             /* every action on every resource is allowed */
+    bool wildcard_resource; /* data access or permissions management on every resource of a kind */
     bool public_principal;  /* principal "*" in an allow */
     bool cross_account;     /* principal from another account */
     bool uses_not;          /* allow with not_actions */
-    const char **privesc_actions; /* privilege-escalation actions allowed on "*" */
+    const char **privesc_actions; /* privilege-escalation actions allowed on every resource */
     size_t n_privesc_actions;
     const char **wildcard_actions; /* the wildcard actions found */
     size_t n_wildcard_actions;
+    /* "ACTION on RESOURCE" for each effective data-access or permissions-
+     * management grant on every resource of a kind (wildcard_resource) */
+    const char **wildcard_resource_actions;
+    size_t n_wildcard_resource_actions;
+    const char **policies; /* names of the policies its statements come from, sorted */
+    size_t n_policies;
+    tm_identity_evidence *evidence; /* statements behind the facts, statement order */
+    size_t n_evidence;
     bool ses_send_any; /* ses:Send* on "*" */
     const tm_threat **threats;
     size_t n_threats;

@@ -113,6 +113,28 @@ int tm_buf_flush(tm_buf *b);
  * kept when keep_tabs. Invalid UTF-8 bytes are written as \xNN. */
 int tm_buf_put_printable(tm_buf *b, const char *s, size_t n, int keep_tabs);
 
+/* Styles of terminal text, written as ANSI SGR sequences. Whether colour is
+ * wanted (a terminal, --color, NO_COLOR) is the CLI's decision; text
+ * producers pass it on, so one palette serves diagnostics, check, diff and
+ * watch. TM_STYLE_RESET ends a styled run. */
+typedef enum {
+    TM_STYLE_RESET,
+    TM_STYLE_BOLD,     /* file:line:col */
+    TM_STYLE_ERROR,    /* "error:" */
+    TM_STYLE_WARNING,  /* "warning:" */
+    TM_STYLE_NOTE,     /* "note:" */
+    TM_STYLE_CARET,    /* the caret under a source line */
+    TM_STYLE_ADDED,    /* diff: added, new */
+    TM_STYLE_REMOVED,  /* diff: removed, gone */
+    TM_STYLE_CHANGED,  /* diff: changed */
+    TM_STYLE_LOW,      /* severities, low to critical */
+    TM_STYLE_MEDIUM,
+    TM_STYLE_HIGH,
+    TM_STYLE_CRITICAL
+} tm_style;
+/* Append the style's sequence when `color`; nothing otherwise. */
+int tm_buf_style(tm_buf *b, int color, tm_style s);
+
 /* ---------------------------------------------------------- diagnostics */
 
 typedef enum { TM_DIAG_ERROR, TM_DIAG_WARNING, TM_DIAG_NOTE } tm_diag_severity;
@@ -145,6 +167,8 @@ const char *tm_diags_source_line(const tm_diags *d, const char *file, uint32_t l
 void tm_diags_format(const tm_diags *d, tm_buf *out);
 /* Format one diagnostic as "file:line:col: severity: message" + snippet. */
 void tm_diag_format(const tm_diags *d, const tm_diag *g, tm_buf *out);
+/* The same, styled for a terminal when `color` (tm_buf_style). */
+void tm_diag_format_styled(const tm_diags *d, const tm_diag *g, int color, tm_buf *out);
 
 /* --------------------------------------------------------------- utf-8 */
 

@@ -138,8 +138,15 @@ typedef struct {
     size_t n_not_actions;
     const char **resources;
     size_t n_resources;
+    const char **not_resources; /* NotResource: every resource but these */
+    size_t n_not_resources;
     const char **principals;
     size_t n_principals;
+    const char **not_principals; /* NotPrincipal: every principal but these */
+    size_t n_not_principals;
+    /* The policy the statement comes from ("AdministratorAccess", a SAM
+     * template, an inline policy's name), for evidence; may be NULL. */
+    const char *policy;
     tm_condition *conditions;
     size_t n_conditions;
     tm_loc loc;
@@ -281,6 +288,11 @@ struct tm_model {
     size_t n_decisions;
     const char **includes; /* as written in the main file */
     size_t n_includes;
+    /* Every file the model was read from: the main file, then each included
+     * file (nested ones too) as it was opened (relative to the current
+     * folder, or absolute). What `report --watch` watches. */
+    const char **files;
+    size_t n_files;
     tm_map *ids; /* id -> tm_ref* for every id in the model */
 };
 
@@ -289,6 +301,13 @@ const tm_ref *tm_model_find(const tm_model *m, const char *id);
 tm_element *tm_model_element(const tm_model *m, const char *id);
 tm_boundary *tm_model_boundary(const tm_model *m, const char *id);
 tm_identity *tm_model_identity(const tm_model *m, const char *id);
+
+/* One IAM statement as a model tree (`sid`, `effect`, `actions`, ... in
+ * MODEL.md order, keys absent when empty). With `positions`, every node sits
+ * at the statement's location (conditions at their own), so that an importer
+ * emitting it keeps diagnostics and evidence pointing into its file. Owned by
+ * `arena`. */
+tm_node *tm_statement_tree(tm_arena *arena, const tm_statement *st, bool positions);
 
 /* 1 when boundary b is e's boundary or one of its ancestors. */
 int tm_boundary_contains(const tm_boundary *b, const tm_element *e);

@@ -25,7 +25,14 @@ typedef struct {
     tm_outputs *extra;
     /* Shared between renderers of one run so the DFD is laid out once. */
     void *cache;
+    /* report --watch: report.html reloads itself in the browser when it is
+     * rewritten (it polls report-reload.js, an extra output). */
+    int live_reload;
 } tm_render_opts;
+
+/* The extra output that tells a live-reloading report.html which report is
+ * current (tm_render_opts.live_reload). */
+#define TM_RELOAD_FILE "report-reload.js"
 
 typedef int (*tm_render_fn)(const tm_analysis *a, const tm_render_opts *o, tm_buf *out,
                             tm_diags *d);
@@ -44,6 +51,9 @@ extern const tm_format tm_formats[];
 extern const size_t tm_n_formats;
 const tm_format *tm_format_find(const char *name);
 
+/* The terminal style of a severity (low cyan ... critical bold red). */
+tm_style tm_severity_style(tm_severity s);
+
 /* Extra outputs (name relative to the output folder, bytes). */
 tm_outputs *tm_outputs_new(void); /* caller frees */
 void tm_outputs_free(tm_outputs *o);
@@ -57,6 +67,10 @@ void tm_render_cache_free(tm_render_opts *o);
 
 int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_sarif(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
+/* One SARIF log with one run per analysis (check --format sarif with several
+ * models); tm_render_sarif is this with one. */
+int tm_render_sarif_runs(const tm_analysis *const *runs, size_t n, const tm_render_opts *o, tm_buf *out,
+                         tm_diags *d);
 int tm_render_dot(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_svg(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
 int tm_render_png(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d);
@@ -68,10 +82,19 @@ int tm_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm
 /* ---- stridec diff output: compiler-style text and JSON (shape documented in
  * share/stridec/doc/diff.md). Both deterministic: same diff, same bytes. ---- */
 
+/* Which lines the text output has. */
+typedef enum {
+    TM_DIFF_TEXT_ALL,     /* one line per change, then the summary */
+    TM_DIFF_TEXT_SUMMARY, /* the summary line only (--quiet) */
+    TM_DIFF_TEXT_THREATS  /* the threat lines only, no summary (report --watch) */
+} tm_diff_text_lines;
+
 typedef struct {
     /* --fail-on: the gate on introduced threats, reported in the summary;
      * TM_SEV_NONE when not asked for. */
     tm_severity fail_on;
+    tm_diff_text_lines lines; /* text only */
+    int color;                /* text only: styled for a terminal (tm_buf_style) */
 } tm_diff_render_opts;
 
 /* One line per change, `FILE:LINE:COL: what`, then a summary line.

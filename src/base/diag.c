@@ -143,13 +143,31 @@ static const char *S_sev_name(tm_diag_severity s)
     }
 }
 
+static tm_style S_sev_style(tm_diag_severity s)
+{
+    return s == TM_DIAG_ERROR ? TM_STYLE_ERROR : s == TM_DIAG_WARNING ? TM_STYLE_WARNING : TM_STYLE_NOTE;
+}
+
 void tm_diag_format(const tm_diags *d, const tm_diag *g, tm_buf *out)
 {
-    if (g->file && g->line)
-        tm_buf_printf(out, "%s:%u:%u: ", g->file, (unsigned)g->line, (unsigned)g->col);
-    else if (g->file)
-        tm_buf_printf(out, "%s: ", g->file);
-    tm_buf_printf(out, "%s: ", S_sev_name(g->severity));
+    tm_diag_format_styled(d, g, 0, out);
+}
+
+void tm_diag_format_styled(const tm_diags *d, const tm_diag *g, int color, tm_buf *out)
+{
+    if (g->file) {
+        tm_buf_style(out, color, TM_STYLE_BOLD);
+        if (g->line)
+            tm_buf_printf(out, "%s:%u:%u:", g->file, (unsigned)g->line, (unsigned)g->col);
+        else
+            tm_buf_printf(out, "%s:", g->file);
+        tm_buf_style(out, color, TM_STYLE_RESET);
+        tm_buf_putc(out, ' ');
+    }
+    tm_buf_style(out, color, S_sev_style(g->severity));
+    tm_buf_printf(out, "%s:", S_sev_name(g->severity));
+    tm_buf_style(out, color, TM_STYLE_RESET);
+    tm_buf_putc(out, ' ');
     tm_buf_put_printable(out, g->message, strlen(g->message), 0);
     tm_buf_putc(out, '\n');
     size_t len = 0;
@@ -176,7 +194,10 @@ void tm_diag_format(const tm_diags *d, const tm_diag *g, tm_buf *out)
         i += (size_t)k;
         col++;
     }
-    tm_buf_puts(out, "^\n");
+    tm_buf_style(out, color, TM_STYLE_CARET);
+    tm_buf_putc(out, '^');
+    tm_buf_style(out, color, TM_STYLE_RESET);
+    tm_buf_putc(out, '\n');
 }
 
 void tm_diags_format(const tm_diags *d, tm_buf *out)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "stridec/base.h"
+#include "stridec/doc.h"
 
 /* Exit statuses (DESIGN.md): the same for every subcommand. */
 enum {
@@ -24,8 +25,23 @@ int cli_rules(int argc, char **argv);
 int cli_types(int argc, char **argv);
 int cli_init(int argc, char **argv);
 
-/* Print every diagnostic to stderr, compiler-style with source snippets. */
+/* ------------------------------------------------ global options (main.c)
+ * --color=auto|always|never, --quiet and --verbose are read by main() from
+ * anywhere on the command line before the subcommand runs, and are fixed
+ * from then on. */
+enum { CLI_QUIET = -1, CLI_NORMAL = 0, CLI_VERBOSE = 1 };
+/* 1 when text written to `stream` (stdout or stderr) gets colour: always
+ * with --color=always; never with --color=never; by default (auto) only on
+ * a terminal, and not when NO_COLOR is set and not empty or TERM is dumb. */
+int cli_color(FILE *stream);
+/* CLI_QUIET (summary and errors only), CLI_NORMAL or CLI_VERBOSE. */
+int cli_verbosity(void);
+
+/* Print every diagnostic to stderr, compiler-style with source snippets
+ * (styled when cli_color(stderr); with --quiet, errors only). */
 void cli_print_diags(const tm_diags *d);
+/* The same for the diagnostics added since index `from`. */
+void cli_print_diags_from(const tm_diags *d, size_t from);
 /* "stridec: " + message to stderr. */
 void cli_error(const char *fmt, ...) TM_PRINTF(1, 2);
 /* Usage error: message, a hint to --help, returns CLI_INVALID. */
@@ -50,6 +66,20 @@ int cli_mkdirs(const char *dir, char **created);
 /* Write a buffer to a file (atomically) or stdout ("-" or NULL). CLI_OK or CLI_OUTPUT. */
 int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 
+/* ------------------------------------------------ standard input */
+/* "-" as a file name is standard input, read whole (at most
+ * TM_MAX_FILE_BYTES) and named CLI_STDIN_NAME in diagnostics; relative paths
+ * inside it (includes, artifacts) resolve from the current folder. It can
+ * be read once per run. */
+#define CLI_STDIN_NAME "<stdin>"
+int cli_is_stdin(const char *path); /* 1 for "-" */
+/* CLI_OK, or a usage error (printed) when "-" is among `paths` twice. */
+int cli_stdin_once(const char *cmd, const char *const *paths, size_t n);
+/* The document tree of `path` (a file, or "-"), read with limits `lim`
+ * (NULL: the defaults), owned by `arena`; *name gets the name diagnostics
+ * use. NULL after diagnostics in d. */
+tm_node *cli_read_tree(tm_arena *arena, const char *path, const tm_read_limits *lim, const char **name,
+                       tm_diags *d);
 /* ------------------------------------------------ loading + analysis */
 #include "stridec/analysis.h" /* tm_severity */
 #include "stridec/analysis.h"
@@ -58,9 +88,24 @@ int cli_write_output(const char *path, const tm_buf *b, tm_diags *d);
 
 #define CLI_MAX_LIST 64
 
+/* tm_model_load for a file or "-" (see cli_read_tree). Caller frees. */
+tm_model *cli_load_model(const char *path, const tm_load_opts *lo, tm_diags *d);
+
 /* The value of --fail-on (check, diff): CLI_OK with *out set, or a usage
  * error (printed). */
 int cli_fail_on_value(const char *cmd, const char *v, tm_severity *out);
+
+/* --help lines shared by the commands that take the engine options, and
+ * the end of every command's option list. */
+#define CLI_HELP_ENGINE                                                                            \
+    "  --rules FILE        add a team's rule file (YAML, JSON or XML); repeatable\n"                \
+    "  --share DIR         DIR/types.yaml and DIR/rules/ instead of the built-in catalogue\n"       \
+    "                      and rules\n"                                                           \
+    "  --allow-path DIR    artifact paths may also read files under DIR; repeatable\n"            \
+    "  --advisories DIR    match libraries against the OSV advisories in DIR; repeatable\n"
+#define CLI_HELP_END                                                                               \
+    "  -h, --help          this help\n"                                                           \
+    "Global options (--color, --quiet, --verbose): stridec --help.\n"
 
 /* Options shared by check and report. */
 typedef struct {
@@ -103,5 +148,20 @@ typedef struct {
  * diagnostics were printed. Warnings are printed too. */
 int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run);
 void cli_run_free(cli_run *run);
+
+/* ------------------------------------------------------------- report */
+
+/* Render every format of an analysed model into `dir` (created when
+ * missing), all or nothing: files are renamed into place only when every
+ * format rendered. Prints diagnostics, and with `summary` the line
+ * "MODEL: N threats; wrote N files to DIR". CLI_OK, CLI_INVALID (a broken
+ * --template) or CLI_OUTPUT. */
+int cli_report_write(cli_run *run, const char *dir, const tm_format *const *fmts, size_t n_fmts,
+                     const tm_render_opts *base, int summary);
+
+/* report --watch (watch.c): render, then render again whenever a file the
+ * report depends on changes, until SIGINT or SIGTERM. */
+int cli_watch(const cli_engine_opts *eo, const char *model, const char *dir,
+              const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base);
 
 #endif

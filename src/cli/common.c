@@ -17,6 +17,95 @@ static int S_push(const char **list, size_t *n, const char *v, const char *opt)
     return 1;
 }
 
+/* ------------------------------------------------------ standard input */
+
+int cli_is_stdin(const char *path)
+{
+    return path && strcmp(path, "-") == 0;
+}
+
+int cli_stdin_once(const char *cmd, const char *const *paths, size_t n)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++)
+        seen += cli_is_stdin(paths[i]);
+    if (seen > 1)
+        return cli_usage(cmd, "standard input ('-') can be read only once");
+    return CLI_OK;
+}
+
+/* Standard input, whole: a malloc'd NUL-terminated buffer, or NULL after a
+ * diagnostic. */
+static char *S_read_stdin(size_t *len, tm_diags *d)
+{
+    size_t cap = 64 * 1024, n = 0;
+    char *buf = tm_xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > TM_MAX_FILE_BYTES + 1) {
+                tm_diag_add(d, TM_DIAG_ERROR, "too-large", CLI_STDIN_NAME, 1, 1,
+                            "file is larger than the limit of %u bytes", (unsigned)TM_MAX_FILE_BYTES);
+                free(buf);
+                return NULL;
+            }
+            cap *= 2;
+            buf = tm_xrealloc(buf, cap);
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, stdin);
+        n += r;
+        if (r == 0) {
+            if (ferror(stdin)) {
+                tm_diag_add(d, TM_DIAG_ERROR, "io", CLI_STDIN_NAME, 0, 0, "cannot read: %s",
+                            strerror(errno));
+                free(buf);
+                return NULL;
+            }
+            break;
+        }
+    }
+    if (n > TM_MAX_FILE_BYTES) {
+        tm_diag_add(d, TM_DIAG_ERROR, "too-large", CLI_STDIN_NAME, 1, 1,
+                    "file is larger than the limit of %u bytes", (unsigned)TM_MAX_FILE_BYTES);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+tm_node *cli_read_tree(tm_arena *arena, const char *path, const tm_read_limits *lim, const char **name,
+                       tm_diags *d)
+{
+    if (!cli_is_stdin(path)) {
+        *name = path;
+        return tm_read_file_tree(arena, path, lim, d);
+    }
+    *name = CLI_STDIN_NAME;
+    size_t len = 0;
+    char *text = S_read_stdin(&len, d);
+    if (!text)
+        return NULL;
+    tm_node *root = tm_read_text_tree(arena, CLI_STDIN_NAME, tm_syntax_guess(CLI_STDIN_NAME, text, len),
+                                      text, len, lim, d);
+    free(text);
+    return root;
+}
+
+tm_model *cli_load_model(const char *path, const tm_load_opts *lo, tm_diags *d)
+{
+    if (!cli_is_stdin(path))
+        return tm_model_load(path, lo, d);
+    tm_arena *tmp = tm_arena_new();
+    const char *name = NULL;
+    tm_node *root = cli_read_tree(tmp, path, lo ? &lo->limits : NULL, &name, d);
+    tm_model *m = root ? tm_model_build(root, name, lo, d) : NULL;
+    tm_arena_free(tmp);
+    return m;
+}
+
+/* ------------------------------------------------------- engine options */
+
 int cli_engine_option(int argc, char **argv, int *i, cli_engine_opts *eo)
 {
     const char *v = NULL;
@@ -84,7 +173,7 @@ int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run)
     lo.allow_paths = eo->allow_paths;
     lo.n_allow_paths = eo->n_allow_paths;
     lo.catalog = run->catalog;
-    run->model = tm_model_load(path, &lo, d);
+    run->model = cli_load_model(path, &lo, d);
     if (!run->model)
         goto fail;
 
@@ -97,6 +186,15 @@ int cli_analyze(const cli_engine_opts *eo, const char *path, cli_run *run)
         goto fail;
     cli_print_diags(d); /* warnings */
     run->n_diags_after_analysis = tm_diags_count(d);
+    if (cli_verbosity() == CLI_VERBOSE) {
+        const tm_model *m = run->model;
+        fprintf(stderr,
+                "stridec: %s: elements %zu, flows %zu, boundaries %zu, identities %zu, artifacts %zu; "
+                "rules %zu (%s, --rules files %zu); threats %zu\n",
+                m->source, m->n_elements, m->n_flows, m->n_boundaries, m->n_identities, m->n_artifacts,
+                tm_ruleset_count(run->rules), eo->share ? "--share" : "built-in", eo->n_rules,
+                run->analysis->n_threats);
+    }
     return CLI_OK;
 fail:
     cli_print_diags(d);

@@ -15,8 +15,16 @@ static const char S_help[] =
     "review decisions added, removed or changed (with the facts that changed), and the\n"
     "threats that are new, gone or changed (severity, status, title), by threat id.\n"
     "Lines read FILE:LINE:COL: what (NEW's place for added and changed things, OLD's\n"
-    "for removed ones), then a summary line. --format json writes one JSON document\n"
-    "(share/stridec/doc/diff.md).\n"
+    "for removed ones), then a summary line. One of OLD and NEW may be - (standard input).\n"
+    "\n"
+    "options:\n"
+    "  -f, --format text|json\n"
+    "                      text (default), or one JSON document (share/stridec/doc/diff.md)\n"
+    "  --fail-on low|medium|high|critical\n"
+    "                      exit 1 only when the change introduces an open threat at or\n"
+    "                      above it (a new one, one reopened or raised into the range)\n"
+    CLI_HELP_ENGINE
+    CLI_HELP_END
     "\n"
     "Exit status: 0 no differences; 1 differences (with --fail-on: 1 only when the\n"
     "change introduces an open threat at or above that severity); 2 invalid model,\n"
@@ -63,6 +71,8 @@ int cli_diff(int argc, char **argv)
     }
     if (eo.n_models != 2)
         return cli_usage("diff", "takes two models, OLD and NEW");
+    if (cli_stdin_once("diff", eo.models, eo.n_models) != CLI_OK)
+        return CLI_INVALID;
 
     /* The catalogue and rules once first: when they are bad, their errors
      * are shown once, not once per model. */
@@ -89,7 +99,9 @@ int cli_diff(int argc, char **argv)
     }
 
     tm_diff *df = tm_diff_new(old_run.analysis, new_run.analysis);
-    tm_diff_render_opts ro = {fail_on};
+    tm_diff_render_opts ro = {fail_on,
+                              cli_verbosity() == CLI_QUIET ? TM_DIFF_TEXT_SUMMARY : TM_DIFF_TEXT_ALL,
+                              cli_color(stdout)};
     tm_buf out;
     tm_buf_init(&out, 0);
     int r = strcmp(format, "json") == 0 ? tm_render_diff_json(df, &ro, &out)

@@ -7,14 +7,23 @@
 
 static const char S_help[] =
     "usage: stridec export --to yaml|json|xml|threatdragon MODEL [-o FILE]\n"
-    "                      [--rules FILE] [--share DIR] [--allow-path DIR] [--advisories DIR]\n"
+    "                      [--rules FILE]... [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
     "\n"
-    "Writes the model in another syntax (to stdout, or FILE). Exporting and reloading\n"
-    "gives the same model.\n"
-    "\n"
+    "Writes the model in another syntax. Exporting and reloading gives the same model.\n"
     "--to threatdragon analyses the model and writes an OWASP Threat Dragon 2.x model:\n"
     "one STRIDE diagram with every element, boundary and flow, and stridec's threats\n"
-    "on them. The engine options are those of check and report.\n";
+    "on them. MODEL may be - (standard input).\n"
+    "\n"
+    "options:\n"
+    "  --to yaml|json|xml|threatdragon\n"
+    "                      the syntax to write (required)\n"
+    "  -o, --output FILE   write to FILE, atomically (default: standard output)\n"
+    "engine options, with --to threatdragon only:\n"
+    CLI_HELP_ENGINE
+    CLI_HELP_END
+    "\n"
+    "Exit status: 0 written; 2 invalid model, rules or usage; 3 output could not be\n"
+    "written.\n";
 
 /* export --to threatdragon: the analysis as a Threat Dragon model. */
 static int S_threatdragon(const cli_engine_opts *eo, const char *model, const char *out)
@@ -99,7 +108,7 @@ int cli_export(int argc, char **argv)
                                    "--to threatdragon only");
 
     tm_diags *d = tm_diags_new();
-    tm_model *m = tm_model_load(model, NULL, d);
+    tm_model *m = cli_load_model(model, NULL, d);
     if (!m) {
         cli_print_diags(d);
         tm_diags_free(d);

@@ -26,15 +26,21 @@ static const char S_help[] =
     "\n"
     "Derives a stridec model from the files a team already has: a CloudFormation or\n"
     "SAM template (YAML or JSON), a serverless.yml, a Terraform plan in JSON\n"
-    "(terraform show -json) or a Threat Dragon model. --from names the kind; without\n"
-    "it, stridec tells from the file's content.\n"
+    "(terraform show -json) or a Threat Dragon model. FILE may be - (standard input).\n"
     "\n"
-    "The model goes to stdout as YAML, or to MODEL (written atomically) in the\n"
-    "syntax its extension names: .yaml/.yml, .json or .xml. Warnings name what was\n"
-    "skipped (resource types stridec does not model, values it could not resolve)\n"
-    "with file:line:col; a summary line says what was imported. A deployment file\n"
-    "becomes an artifact of the model (type deployment-script), so that check and\n"
-    "report scan it for secrets; its path is relative to MODEL's folder.\n"
+    "Warnings name what was skipped (resource types stridec does not model, values\n"
+    "it could not resolve) with file:line:col; a summary line says what was imported.\n"
+    "A deployment file becomes an artifact of the model (type deployment-script), so\n"
+    "that check and report scan it for secrets; its path is relative to MODEL's folder\n"
+    "(the current folder for standard output).\n"
+    "\n"
+    "options:\n"
+    "  --from cloudformation|sam|serverless|terraform|threatdragon\n"
+    "                      the kind of FILE (default: told from its content)\n"
+    "  -o, --output MODEL  write the model to MODEL (atomically), in the syntax its\n"
+    "                      extension names: .yaml/.yml, .json or .xml (default: YAML\n"
+    "                      to standard output)\n"
+    CLI_HELP_END
     "\n"
     "Exit status: 0 imported; 2 bad usage or invalid input (nothing written);\n"
     "3 the output could not be written.\n";
@@ -255,8 +261,9 @@ int cli_import(int argc, char **argv)
     tm_buf b;
     tm_buf_init(&b, 0);
 
-    tm_node *src = tm_read_file_tree(a, file, &tm_read_import, d);
-    tm_node *tree = src ? tm_import_tree(a, src, file, &from, d) : NULL;
+    const char *name = file;
+    tm_node *src = cli_read_tree(a, file, &tm_read_import, &name, d);
+    tm_node *tree = src ? tm_import_tree(a, src, name, &from, d) : NULL;
     if (!tree || tm_diags_errors(d)) {
         cli_print_diags(d);
         status = CLI_INVALID;
@@ -265,7 +272,7 @@ int cli_import(int argc, char **argv)
 
     /* The file itself, as an artifact (deployment files only: a Threat
      * Dragon model is a model, not something that deploys). */
-    abs_file = realpath(file, NULL);
+    abs_file = cli_is_stdin(file) ? NULL : realpath(file, NULL);
     if (from != TM_IMPORT_THREATDRAGON && abs_file) {
         base_dir = out ? S_dirname(out) : tm_xstrdup(".");
         base_abs = realpath(base_dir, NULL);
@@ -304,7 +311,7 @@ int cli_import(int argc, char **argv)
     fprintf(stderr,
             "stridec: imported %s (%s): %zu element%s, %zu flow%s, %zu identit%s, %zu artifact%s; "
             "%zu warning%s\n",
-            file, tm_import_from_name(from), S_count(tree, "elements"),
+            name, tm_import_from_name(from), S_count(tree, "elements"),
             S_count(tree, "elements") == 1 ? "" : "s", S_count(tree, "flows"),
             S_count(tree, "flows") == 1 ? "" : "s", S_count(tree, "identities"),
             S_count(tree, "identities") == 1 ? "y" : "ies", S_count(tree, "artifacts"),

@@ -1,6 +1,10 @@
 /* stridec init: a first model to start from, the commented starter or one of
- * the shipped examples (both compiled into the binary). */
+ * the shipped examples (both compiled into the binary). A YAML model starts
+ * with the modeline that points YAML language servers at the installed
+ * JSON Schema. */
+#define _DEFAULT_SOURCE /* realpath(), readlink() */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,19 +19,80 @@ static const char S_help[] =
     "       stridec init --list\n"
     "\n"
     "Writes a model to start from: without --example, a small commented starter\n"
-    "(API Gateway -> Lambda -> DynamoDB) that explains each section; with\n"
-    "--example NAME, one of the shipped example models (--list, or --example\n"
-    "without a name, lists them). The model goes to standard output, or to MODEL\n"
-    "with -o: YAML, or JSON or XML when MODEL ends in .json or .xml. An example's\n"
-    "artifact files are written next to MODEL (in the folder its paths name), so\n"
-    "the written model checks as the shipped one does. Existing files are never\n"
-    "overwritten without --force.\n"
+    "(API Gateway -> Lambda -> DynamoDB) that explains each section; with --example\n"
+    "NAME, one of the shipped example models. A YAML model starts with a\n"
+    "yaml-language-server line that points editors at the installed JSON Schema. An\n"
+    "example's artifact files are written next to MODEL (in the folder its paths\n"
+    "name), so the written model checks as the shipped one does.\n"
+    "\n"
+    "options:\n"
+    "  -e, --example NAME  one of the shipped examples instead of the starter\n"
+    "  -l, --list          list the examples (so does --example without a name)\n"
+    "  -o, --output MODEL  write to MODEL: YAML, or JSON or XML when it ends in .json\n"
+    "                      or .xml (default: YAML to standard output)\n"
+    "  -f, --force         replace files that exist (never without it)\n"
+    CLI_HELP_END
     "\n"
     "Exit status: 0 written; 2 usage error, unknown example or a file exists;\n"
     "3 a file could not be written.\n";
 
 #define S_STARTER "share/stridec/starter.yaml"
 #define S_MODELS "models/"
+#define S_SCHEMA "share/stridec/schema/stridec-model.schema.json"
+
+/* ------------------------------------------------------------- schema */
+
+static const tm_embedded_file *S_embedded(const char *name);
+
+/* The schema's $id, read from the copy compiled into the binary. Caller frees. */
+static char *S_schema_id(void)
+{
+    const tm_embedded_file *f = S_embedded(S_SCHEMA);
+    tm_arena *a = tm_arena_new();
+    tm_diags *d = tm_diags_new();
+    const tm_node *root = f ? tm_read_json(a, S_SCHEMA, (const char *)f->data, f->len, NULL, d) : NULL;
+    const tm_node *id = root ? tm_node_get(root, "$id") : NULL;
+    char *out = tm_xstrdup(id && id->kind == TM_NODE_SCALAR ? id->text : S_SCHEMA);
+    tm_diags_free(d);
+    tm_arena_free(a);
+    return out;
+}
+
+/* Where the model's JSON Schema is for this binary: PREFIX/share/... next
+ * to PREFIX/bin/stridec once installed, the source tree's for a binary run
+ * where it was built (the tree's top or a build folder in it), else the
+ * schema's $id. Caller frees. */
+static char *S_schema_ref(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return S_schema_id();
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return S_schema_id();
+    *slash = '\0';
+    static const char *const where[] = {"/../" S_SCHEMA, "/" S_SCHEMA};
+    for (size_t i = 0; i < sizeof where / sizeof *where; i++) {
+        tm_buf p;
+        tm_buf_init(&p, 0);
+        tm_buf_printf(&p, "%s%s", exe, where[i]);
+        char *real = realpath(p.data, NULL);
+        tm_buf_free(&p);
+        if (real)
+            return real;
+    }
+    return S_schema_id();
+}
+
+/* The first line of a YAML model: the yaml-language-server modeline. */
+static void S_modeline(tm_buf *out)
+{
+    char *ref = S_schema_ref();
+    tm_buf_printf(out, "# yaml-language-server: $schema=%s\n", ref);
+    free(ref);
+}
 
 /* ------------------------------------------------------------ examples */
 
@@ -291,6 +356,10 @@ static int S_init(const char *example, const char *output, int force)
             tm_buf_free(&converted);
             return CLI_OUTPUT;
         }
+    }
+    if (strcmp(syntax, "yaml") == 0) {
+        S_modeline(&converted);
+        tm_buf_put(&converted, (const char *)model->data, model->len);
     }
     const char *data = converted.len ? converted.data : (const char *)model->data;
     size_t len = converted.len ? converted.len : model->len;

@@ -1,18 +1,20 @@
 /* stridec: entry point and subcommand dispatch. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
 static const char S_usage[] =
-    "usage: stridec COMMAND [OPTIONS]\n"
+    "usage: stridec [GLOBAL OPTION]... COMMAND [OPTION]... [ARG]...\n"
     "\n"
     "stridec compiles a threat model (YAML, JSON or XML) into data-flow diagrams\n"
     "and STRIDE threat reports.\n"
     "\n"
     "commands:\n"
-    "  report MODEL... [-o DIR] [-f FORMATS] [--rules FILE] [--template DIR]\n"
+    "  report MODEL... [-o DIR] [-f FORMATS] [--rules FILE] [--template DIR] [--watch]\n"
     "                      write diagrams and reports (default DIR ./stridec-out)\n"
     "  check  MODEL... [--fail-on low|medium|high|critical] [--format text|json|sarif]\n"
     "                      validate and analyse; exit 1 when open threats reach --fail-on\n"
@@ -29,11 +31,23 @@ static const char S_usage[] =
     "  init   [--example NAME | --list] [-o MODEL] [--force]\n"
     "                      start a model: a commented starter or a shipped example\n"
     "\n"
+    "MODEL (and import's FILE) may be - to read standard input.\n"
+    "\n"
+    "global options (anywhere on the command line):\n"
+    "  --color auto|always|never\n"
+    "                      colour on a terminal (auto, the default: only when the output\n"
+    "                      is a terminal and NO_COLOR is not set), always, or never\n"
+    "  -q, --quiet         summary lines and errors only\n"
+    "  -v, --verbose       also decided threats (check), the files written (report) and\n"
+    "                      what each model loaded\n"
+    "  -h, --help          this help\n"
+    "  -V, --version       the version\n"
+    "\n"
     "exit status: 0 success; 1 check found open threats at or above --fail-on\n"
     "(diff: there are differences, or with --fail-on the change introduces one);\n"
     "2 usage error or invalid input; 3 an output could not be written.\n"
     "\n"
-    "Run 'stridec COMMAND --help' for a command's options.\n";
+    "Run 'stridec COMMAND --help' for a command's options, 'man stridec' for more.\n";
 
 typedef struct {
     const char *name;
@@ -46,13 +60,102 @@ static const command S_commands[] = {
     {"types", cli_types},   {"init", cli_init},
 };
 
-void cli_print_diags(const tm_diags *d)
+/* ------------------------------------------------------ global options */
+
+/* The global options, set once by main() before the subcommand runs and
+ * only read after that (the one piece of process state of the CLI: every
+ * subcommand's output depends on it, and threading it through every call
+ * would change nothing but the signatures). */
+typedef enum { S_COLOR_AUTO, S_COLOR_ALWAYS, S_COLOR_NEVER } S_color_when;
+static struct {
+    S_color_when color;
+    int verbosity;
+} S_global;
+
+int cli_color(FILE *stream)
 {
+    if (S_global.color != S_COLOR_AUTO)
+        return S_global.color == S_COLOR_ALWAYS;
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    if ((no && *no) || (term && strcmp(term, "dumb") == 0))
+        return 0;
+    return isatty(fileno(stream));
+}
+
+int cli_verbosity(void)
+{
+    return S_global.verbosity;
+}
+
+/* Take the global options out of argv (anywhere after the program name);
+ * the rest keeps its order. CLI_OK, or a usage error (printed). */
+static int S_global_options(int *argc, char **argv)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *v = NULL;
+        int r = cli_opt_value(*argc, argv, &i, "--color", NULL, &v);
+        if (r < 0)
+            return CLI_INVALID;
+        if (r > 0) {
+            if (strcmp(v, "auto") == 0)
+                S_global.color = S_COLOR_AUTO;
+            else if (strcmp(v, "always") == 0)
+                S_global.color = S_COLOR_ALWAYS;
+            else if (strcmp(v, "never") == 0)
+                S_global.color = S_COLOR_NEVER;
+            else
+                return cli_usage(NULL, "--color takes auto, always or never, not '%s'", v);
+            continue;
+        }
+        if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
+            S_global.verbosity = CLI_QUIET;
+            continue;
+        }
+        if (strcmp(argv[i], "--verbose") == 0 || strcmp(argv[i], "-v") == 0) {
+            S_global.verbosity = CLI_VERBOSE;
+            continue;
+        }
+        argv[out++] = argv[i];
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return CLI_OK;
+}
+
+/* ------------------------------------------------------------ messages */
+
+void cli_print_diags_from(const tm_diags *d, size_t from)
+{
+    int color = cli_color(stderr), quiet = cli_verbosity() == CLI_QUIET;
     tm_buf b;
     tm_buf_init(&b, 0);
-    tm_diags_format(d, &b);
+    for (size_t i = from; i < tm_diags_count(d); i++) {
+        const tm_diag *g = tm_diags_get(d, i);
+        if (!quiet || g->severity == TM_DIAG_ERROR)
+            tm_diag_format_styled(d, g, color, &b);
+    }
     if (b.len)
         fwrite(b.data, 1, b.len, stderr);
+    tm_buf_free(&b);
+}
+
+void cli_print_diags(const tm_diags *d)
+{
+    cli_print_diags_from(d, 0);
+}
+
+/* "stridec: ", bold on a terminal. */
+static void S_prefix(void)
+{
+    int color = cli_color(stderr);
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    tm_buf_style(&b, color, TM_STYLE_BOLD);
+    tm_buf_puts(&b, "stridec:");
+    tm_buf_style(&b, color, TM_STYLE_RESET);
+    tm_buf_putc(&b, ' ');
+    fputs(b.data, stderr);
     tm_buf_free(&b);
 }
 
@@ -60,7 +163,7 @@ void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("stridec: ", stderr);
+    S_prefix();
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
@@ -70,7 +173,7 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("stridec: ", stderr);
+    S_prefix();
     if (cmd)
         fprintf(stderr, "%s: ", cmd);
     vfprintf(stderr, fmt, ap);
@@ -134,6 +237,8 @@ int cli_write_output(const char *path, const tm_buf *b, tm_diags *d)
 
 int main(int argc, char **argv)
 {
+    if (S_global_options(&argc, argv) != CLI_OK)
+        return CLI_INVALID;
     if (argc < 2) {
         fputs(S_usage, stderr);
         return CLI_INVALID;

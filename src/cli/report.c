@@ -10,14 +10,48 @@
 
 #include "cli/cli.h"
 
-static const char S_help[] =
+static const char S_help_head[] =
     "usage: stridec report MODEL... [-o DIR] [-f FORMATS] [--rules FILE]... [--template DIR]\n"
     "                      [--date DATE] [--paper a4|letter] [--dfd-implicit] [--dfd-direction TB|LR]\n"
-    "                      [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
+    "                      [--watch] [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
     "\n"
-    "Writes into DIR (default ./stridec-out) the formats named by -f, a comma-separated\n"
-    "list (default: all). With several models, each gets DIR/NAME/ (NAME: the model file's\n"
-    "name without extension).\n";
+    "Writes the data-flow diagram and the reports of each model into DIR, every file\n"
+    "atomically: a failed run leaves no half-written output. With several models, each\n"
+    "gets DIR/NAME/ (NAME: the model file's name without extension). MODEL may be -\n"
+    "(standard input).\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR    the output folder (default ./stridec-out)\n"
+    "  -f, --formats F,...\n"
+    "                      the formats to write, comma-separated (default: all), of\n";
+static const char S_help_tail[] =
+    "  --template DIR      report.html, report.md (and partials) from DIR instead of\n"
+    "                      the built-in templates\n"
+    "  --date DATE         the date shown on the reports (default: the model's\n"
+    "                      system.date, else none)\n"
+    "  --paper a4|letter   the PDF's paper size (default a4)\n"
+    "  --dfd-implicit      draw the management-plane entry points of managed services\n"
+    "  --dfd-direction TB|LR\n"
+    "                      the diagram's direction: top to bottom (default) or left to right\n"
+    "  -w, --watch         render again whenever the model, an included file, an artifact,\n"
+    "                      a rule file or a template changes (one model; Ctrl-C stops);\n"
+    "                      report.html then reloads itself in the browser\n"
+    CLI_HELP_ENGINE
+    CLI_HELP_END
+    "\n"
+    "Exit status: 0 written; 2 invalid model, rules, template or usage; 3 an output\n"
+    "could not be written.\n";
+
+/* The help, with the format names from the format table. */
+static void S_help(void)
+{
+    fputs(S_help_head, stdout);
+    fputs("                      ", stdout);
+    for (size_t i = 0; i < tm_n_formats; i++)
+        printf("%s%s", i ? "|" : "", tm_formats[i].name);
+    fputs("\n", stdout);
+    fputs(S_help_tail, stdout);
+}
 
 /* Remove the empty folders cli_mkdirs created for `dir`, up to `created`. */
 static void S_rmdirs(const char *dir, const char *created)
@@ -46,9 +80,11 @@ static char *S_join(const char *dir, const char *name)
     return p;
 }
 
-/* The model file's name without folder and extension. */
+/* The model file's name without folder and extension ("stdin" for "-"). */
 static char *S_stem(const char *path)
 {
+    if (cli_is_stdin(path))
+        return tm_xstrdup("stdin");
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     char *s = tm_xstrdup(base);
@@ -56,18 +92,6 @@ static char *S_stem(const char *path)
     if (dot && dot != s)
         *dot = '\0';
     return s;
-}
-
-/* Print the diagnostics added since `from`. */
-static void S_print_from(const tm_diags *d, size_t from)
-{
-    tm_buf b;
-    tm_buf_init(&b, 0);
-    for (size_t i = from; i < tm_diags_count(d); i++)
-        tm_diag_format(d, tm_diags_get(d, i), &b);
-    if (b.len)
-        fwrite(b.data, 1, b.len, stderr);
-    tm_buf_free(&b);
 }
 
 /* 1 when an error with this code was added since diagnostic `from`. */
@@ -81,14 +105,11 @@ static int S_failed_on(const tm_diags *d, size_t from, const char *code)
     return 0;
 }
 
-static int S_report_one(const cli_engine_opts *eo, const char *model, const char *dir,
-                        const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base)
+int cli_report_write(cli_run *runp, const char *dir, const tm_format *const *fmts, size_t n_fmts,
+                     const tm_render_opts *base, int summary)
 {
-    cli_run run;
-    if (cli_analyze(eo, model, &run) != CLI_OK) {
-        cli_run_free(&run);
-        return CLI_INVALID;
-    }
+    cli_run run = *runp; /* a copy of the handles: freed by the caller */
+    const char *model = run.model->source;
     tm_render_opts ro = *base;
     ro.extra = tm_outputs_new();
     ro.cache = NULL;
@@ -163,9 +184,17 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
         } else {
             /* Renderer warnings (e.g. characters the PDF font lacks); the
              * model's own warnings were printed after the analysis. */
-            S_print_from(run.diags, run.n_diags_after_analysis);
-            printf("%s: %zu threats; wrote %zu files to %s\n", model, tm_analysis_threat_count(run.analysis),
-                   n_fmts + tm_outputs_count(ro.extra), dir);
+            cli_print_diags_from(run.diags, run.n_diags_after_analysis);
+            if (cli_verbosity() == CLI_VERBOSE) {
+                for (size_t i = 0; i < n_fmts; i++)
+                    printf("wrote %s/%s\n", dir, fmts[i]->filename);
+                for (size_t i = 0; i < tm_outputs_count(ro.extra); i++)
+                    printf("wrote %s/%s\n", dir, tm_outputs_name(ro.extra, i));
+            }
+            if (summary)
+                printf("%s: %zu threats; wrote %zu file%s to %s\n", model,
+                       tm_analysis_threat_count(run.analysis), n_fmts + tm_outputs_count(ro.extra),
+                       n_fmts + tm_outputs_count(ro.extra) == 1 ? "" : "s", dir);
         }
     }
     for (size_t i = 0; i < n_fmts; i++)
@@ -179,6 +208,18 @@ static int S_report_one(const cli_engine_opts *eo, const char *model, const char
     free(bufs);
     tm_render_cache_free(&ro);
     tm_outputs_free(ro.extra);
+    return status;
+}
+
+static int S_report_one(const cli_engine_opts *eo, const char *model, const char *dir,
+                        const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base)
+{
+    cli_run run;
+    if (cli_analyze(eo, model, &run) != CLI_OK) {
+        cli_run_free(&run);
+        return CLI_INVALID;
+    }
+    int status = cli_report_write(&run, dir, fmts, n_fmts, base, 1);
     cli_run_free(&run);
     return status;
 }
@@ -192,11 +233,12 @@ int cli_report(int argc, char **argv)
     ro.dfd_direction = "TB";
     const char *out_dir = "stridec-out";
     const char *formats = NULL;
+    int watch = 0;
     for (int i = 1; i < argc; i++) {
         const char *v = NULL;
         int r;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(S_help, stdout);
+            S_help();
             return CLI_OK;
         }
         if ((r = cli_engine_option(argc, argv, &i, &eo)) != 0) {
@@ -251,6 +293,10 @@ int cli_report(int argc, char **argv)
             ro.dfd_implicit = 1;
             continue;
         }
+        if (strcmp(argv[i], "--watch") == 0 || strcmp(argv[i], "-w") == 0) {
+            watch = 1;
+            continue;
+        }
         if (argv[i][0] == '-' && argv[i][1] != '\0')
             return cli_usage("report", "unknown option '%s'", argv[i]);
         if (eo.n_models >= CLI_MAX_LIST)
@@ -259,6 +305,12 @@ int cli_report(int argc, char **argv)
     }
     if (eo.n_models == 0)
         return cli_usage("report", "no model given");
+    if (cli_stdin_once("report", eo.models, eo.n_models) != CLI_OK)
+        return CLI_INVALID;
+    if (watch && eo.n_models != 1)
+        return cli_usage("report", "--watch takes one model");
+    if (watch && cli_is_stdin(eo.models[0]))
+        return cli_usage("report", "--watch cannot watch standard input; give the model's file");
 
     const tm_format *fmts[32];
     size_t n_fmts = 0;
@@ -291,6 +343,10 @@ int cli_report(int argc, char **argv)
             return cli_usage("report", "-f names no format");
     }
 
+    if (watch) {
+        ro.live_reload = 1;
+        return cli_watch(&eo, eo.models[0], out_dir, fmts, n_fmts, &ro);
+    }
     int status = CLI_OK;
     for (size_t m = 0; m < eo.n_models; m++) {
         char *dir = NULL;

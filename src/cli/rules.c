@@ -12,12 +12,16 @@ static const char S_help[] =
     "\n"
     "The rule library: the built-in rules plus any rule files given with --rules.\n"
     "\n"
-    "  list          one rule a line: id, STRIDE letters, what it applies to, title\n"
-    "                (the default)\n"
-    "  show ID       every field of one rule, with its condition, references and\n"
-    "                the operations to monitor\n"
-    "  --rules FILE  add a rule file (YAML, JSON or XML); repeatable\n"
-    "  --share DIR   read the rules in DIR/rules/ instead of the built-in ones\n"
+    "actions:\n"
+    "  list                one rule a line: id, STRIDE letters, what it applies to, title\n"
+    "                      (the default)\n"
+    "  show ID             every field of one rule, with its condition, references and\n"
+    "                      the operations to monitor\n"
+    "\n"
+    "options:\n"
+    "  --rules FILE        add a rule file (YAML, JSON or XML); repeatable\n"
+    "  --share DIR         read the rules in DIR/rules/ instead of the built-in ones\n"
+    CLI_HELP_END
     "\n"
     "Exit status: 0 success; 2 unknown rule, invalid rule file or usage error.\n";
 

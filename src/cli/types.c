@@ -14,9 +14,13 @@ static const char S_help[] =
     "DFD kind, the shared-responsibility split, implicit entry points and the\n"
     "operations to monitor.\n"
     "\n"
-    "  list         one type a line: name, kind, label (the default)\n"
-    "  show TYPE    every field of one type\n"
-    "  --share DIR  read DIR/types.yaml instead of the built-in catalogue\n"
+    "actions:\n"
+    "  list                one type a line: name, kind, label (the default)\n"
+    "  show TYPE           every field of one type\n"
+    "\n"
+    "options:\n"
+    "  --share DIR         read DIR/types.yaml instead of the built-in catalogue\n"
+    CLI_HELP_END
     "\n"
     "Exit status: 0 success; 2 unknown type, invalid catalogue or usage error.\n";
 

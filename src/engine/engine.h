@@ -8,6 +8,10 @@
 /* IAM facts for every identity (iam.c): users, wildcards, privilege escalation. */
 void tm_iam_analyze(tm_analysis *a);
 
+/* Evidence for a threat on an identity: the deciding statements of the
+ * identity facts its rule's condition reads (iam.c). */
+void tm_iam_threat_evidence(tm_analysis *a, tm_threat *t);
+
 /* Does an IAM action pattern (with * and ?) grant `action`? Case-insensitive
  * on the service prefix and action name, as IAM is. */
 int tm_iam_action_matches(const char *pattern, const char *action);

@@ -159,9 +159,9 @@ typedef enum {
     F_ID_ID, F_ID_NAME, F_ID_TYPE, F_ID_DESCRIPTION, F_ID_STATEMENTS, F_ID_USERS,
     F_ID_WILDCARD_ACTION, F_ID_ADMIN, F_ID_WILDCARD_RESOURCE, F_ID_PUBLIC_PRINCIPAL,
     F_ID_CROSS_ACCOUNT, F_ID_USES_NOT, F_ID_SES_SEND_ANY, F_ID_PRIVESC, F_ID_PRIVESC_ACTIONS,
-    F_ID_WILDCARD_ACTIONS,
+    F_ID_WILDCARD_ACTIONS, F_ID_WILDCARD_RESOURCE_ACTIONS, F_ID_POLICIES,
     F_ST_SID, F_ST_EFFECT, F_ST_ACTIONS, F_ST_NOT_ACTIONS, F_ST_RESOURCES, F_ST_PRINCIPALS,
-    F_ST_CONDITIONS,
+    F_ST_CONDITIONS, F_ST_NOT_RESOURCES, F_ST_NOT_PRINCIPALS, F_ST_POLICY,
     F_CO_TEST, F_CO_VARIABLE, F_CO_VALUES,
     F_AR_ID, F_AR_NAME, F_AR_TYPE, F_AR_PATH, F_AR_VERSION, F_AR_ORIGIN, F_AR_OWNER,
     F_AR_DESCRIPTION, F_AR_DEFINES, F_AR_PROPS, F_AR_SCANNED, F_AR_SECRETS, F_AR_UNPINNED,
@@ -257,6 +257,8 @@ static const struct {
     {O_IDENTITY, "privesc", F_ID_PRIVESC, TY_BOOL},
     {O_IDENTITY, "privesc_actions", F_ID_PRIVESC_ACTIONS, TY_STRS},
     {O_IDENTITY, "wildcard_actions", F_ID_WILDCARD_ACTIONS, TY_STRS},
+    {O_IDENTITY, "wildcard_resource_actions", F_ID_WILDCARD_RESOURCE_ACTIONS, TY_STRS},
+    {O_IDENTITY, "policies", F_ID_POLICIES, TY_STRS},
 
     {O_STATEMENT, "sid", F_ST_SID, TY_STR},
     {O_STATEMENT, "effect", F_ST_EFFECT, TY_ENUM(EN_EFFECT)},
@@ -265,6 +267,9 @@ static const struct {
     {O_STATEMENT, "resources", F_ST_RESOURCES, TY_STRS},
     {O_STATEMENT, "principals", F_ST_PRINCIPALS, TY_STRS},
     {O_STATEMENT, "conditions", F_ST_CONDITIONS, TY_OBJS(O_CONDITION)},
+    {O_STATEMENT, "not_resources", F_ST_NOT_RESOURCES, TY_STRS},
+    {O_STATEMENT, "not_principals", F_ST_NOT_PRINCIPALS, TY_STRS},
+    {O_STATEMENT, "policy", F_ST_POLICY, TY_STR},
 
     {O_CONDITION, "test", F_CO_TEST, TY_STR},
     {O_CONDITION, "variable", F_CO_VARIABLE, TY_STR},
@@ -1742,6 +1747,12 @@ static S_val S_identity_field(const tm_identity *id, unsigned f, const S_env *en
     case F_ID_WILDCARD_ACTIONS:
         return info ? S_ptrs(info->wildcard_actions, info->n_wildcard_actions, O_NONE)
                     : S_ptrs(NULL, 0, O_NONE);
+    case F_ID_WILDCARD_RESOURCE_ACTIONS:
+        return info ? S_ptrs(info->wildcard_resource_actions, info->n_wildcard_resource_actions,
+                             O_NONE)
+                    : S_ptrs(NULL, 0, O_NONE);
+    case F_ID_POLICIES:
+        return info ? S_ptrs(info->policies, info->n_policies, O_NONE) : S_ptrs(NULL, 0, O_NONE);
     }
     return S_null();
 }
@@ -1755,6 +1766,9 @@ static S_val S_statement_field(const tm_statement *st, unsigned f)
     case F_ST_NOT_ACTIONS: return S_ptrs(st->not_actions, st->n_not_actions, O_NONE);
     case F_ST_RESOURCES: return S_ptrs(st->resources, st->n_resources, O_NONE);
     case F_ST_PRINCIPALS: return S_ptrs(st->principals, st->n_principals, O_NONE);
+    case F_ST_NOT_RESOURCES: return S_ptrs(st->not_resources, st->n_not_resources, O_NONE);
+    case F_ST_NOT_PRINCIPALS: return S_ptrs(st->not_principals, st->n_not_principals, O_NONE);
+    case F_ST_POLICY: return S_str(st->policy);
     case F_ST_CONDITIONS:
         return S_list_of(L_STRUCTS, st->conditions, st->n_conditions, O_CONDITION);
     }

@@ -687,6 +687,10 @@ int tm_native_rule_holds(const tm_rule *r, const tm_eval_ctx *ctx)
 void tm_threat_annotate(tm_analysis *a, tm_threat *t)
 {
     const tm_rule *r = t->rule;
+    if (t->target_type == TM_TARGET_IDENTITY) {
+        tm_iam_threat_evidence(a, t);
+        return;
+    }
     if (t->target_type == TM_TARGET_ARTIFACT && t->target &&
         strncmp(r->id, TM_SECRET_RULE_PREFIX, sizeof TM_SECRET_RULE_PREFIX - 1) == 0) {
         t->evidence = tm_secrets_evidence(a, r, t->target, &t->n_evidence);

@@ -81,6 +81,7 @@ typedef struct {
     const char *stack_names[TM_MAX_INCLUDE_DEPTH + 2];
     size_t depth;
     tm_map *merged;
+    tm_vec read_files; /* the main file, then each include read, as opened */
     char *root_real; /* realpath of the model's folder (malloc'd) */
 } S_ctx;
 
@@ -653,8 +654,9 @@ static void S_build_flow(S_ctx *c, const tm_node *map)
 /* -------------------------------------------------------- identities */
 
 static const char *const S_identity_keys[] = {"id", "name", "type", "description", "statements"};
-static const char *const S_statement_keys[] = {"sid",       "effect",    "actions",   "not_actions",
-                                               "resources", "principals", "conditions"};
+static const char *const S_statement_keys[] = {
+    "sid",        "effect",         "actions",    "not_actions", "resources", "not_resources",
+    "principals", "not_principals", "conditions", "policy"};
 static const char *const S_condition_keys[] = {"test", "variable", "values"};
 static const char *const S_effect_values[] = {"allow", "deny"};
 
@@ -708,7 +710,11 @@ static void S_build_statement(S_ctx *c, const tm_node *v, tm_statement *st)
     S_strs_into(c, map, "actions", &st->actions, &st->n_actions);
     S_strs_into(c, map, "not_actions", &st->not_actions, &st->n_not_actions);
     S_strs_into(c, map, "resources", &st->resources, &st->n_resources);
+    S_strs_into(c, map, "not_resources", &st->not_resources, &st->n_not_resources);
     S_strs_into(c, map, "principals", &st->principals, &st->n_principals);
+    S_strs_into(c, map, "not_principals", &st->not_principals, &st->n_not_principals);
+    if ((p = tm_node_get_pair(map, "policy")) != NULL)
+        S_str(c, p, &st->policy);
     if ((p = tm_node_get_pair(map, "conditions")) != NULL) {
         const tm_node *list = S_list(c, p);
         if (list) {
@@ -1102,6 +1108,7 @@ static void S_include(S_ctx *c, const char *including, const char *path, tm_loc 
     free(real);
     tm_map_put(c->merged, real_copy, (void *)real_copy);
     const tm_read_limits *lim = c->opts ? &c->opts->limits : NULL;
+    tm_vec_push(&c->read_files, (void *)S_file(c, file));
     tm_node *root = tm_read_file_tree(c->tmp, file, lim, c->d);
     if (!root)
         return;
@@ -1420,6 +1427,8 @@ tm_model *tm_model_build(const tm_node *root, const char *file, const tm_load_op
     }
     c->stack_names[0] = file ? file : "(model)";
     c->depth = 1;
+    if (file)
+        tm_vec_push(&c->read_files, (void *)S_file(c, file));
 
     S_build_file(c, root, file, 1);
     S_flow_ids(c);
@@ -1436,6 +1445,7 @@ tm_model *tm_model_build(const tm_node *root, const char *file, const tm_load_op
     S_FINISH(c, artifacts, artifacts, n_artifacts);
     S_FINISH(c, assumptions, assumptions, n_assumptions);
     S_FINISH(c, decisions, decisions, n_decisions);
+    S_FINISH(c, read_files, files, n_files);
     tm_vec_free(&c->pending);
     tm_vec_free(&c->flow_extra);
     tm_vec_free(&c->boundary_extra);

@@ -116,29 +116,68 @@ static tm_node *S_list_key(tm_arena *a, tm_node *root, const char *key, size_t n
     return list;
 }
 
-static tm_node *S_statement(tm_arena *a, const tm_statement *st)
+/* A node at `loc` (positions kept) or without a position. */
+static tm_node *S_at(tm_arena *a, tm_node_kind kind, const tm_loc *loc)
 {
-    tm_node *s = S_map(a);
-    S_str(a, s, "sid", st->sid);
-    S_str(a, s, "effect", st->allow ? "allow" : "deny");
-    S_strs(a, s, "actions", st->actions, st->n_actions);
-    S_strs(a, s, "not_actions", st->not_actions, st->n_not_actions);
-    S_strs(a, s, "resources", st->resources, st->n_resources);
-    S_strs(a, s, "principals", st->principals, st->n_principals);
+    return loc ? tm_node_new(a, kind, loc->file, loc->line, loc->col)
+               : tm_node_new(a, kind, NULL, 0, 0);
+}
+
+static tm_node *S_text_at(tm_arena *a, const char *s, const tm_loc *loc)
+{
+    tm_node *n = S_at(a, TM_NODE_SCALAR, loc);
+    n->stype = TM_SCALAR_STRING;
+    n->text = tm_arena_strdup(a, s);
+    n->len = strlen(n->text);
+    return n;
+}
+
+static void S_put_at(tm_arena *a, tm_node *map, const char *key, tm_node *v, const tm_loc *loc)
+{
+    tm_node_map_put(a, map, key, loc ? loc->line : 0, loc ? loc->col : 0, v);
+}
+
+static void S_strs_at(tm_arena *a, tm_node *map, const char *key, const char *const *v, size_t n,
+                      const tm_loc *loc)
+{
+    if (!n)
+        return;
+    tm_node *list = S_at(a, TM_NODE_LIST, loc);
+    for (size_t i = 0; i < n; i++)
+        tm_node_list_push(a, list, S_text_at(a, v[i], loc));
+    S_put_at(a, map, key, list, loc);
+}
+
+tm_node *tm_statement_tree(tm_arena *a, const tm_statement *st, bool positions)
+{
+    const tm_loc *at = positions && st->loc.file ? &st->loc : NULL;
+    tm_node *s = S_at(a, TM_NODE_MAP, at);
+    if (st->sid)
+        S_put_at(a, s, "sid", S_text_at(a, st->sid, at), at);
+    S_put_at(a, s, "effect", S_text_at(a, st->allow ? "allow" : "deny", at), at);
+    S_strs_at(a, s, "actions", st->actions, st->n_actions, at);
+    S_strs_at(a, s, "not_actions", st->not_actions, st->n_not_actions, at);
+    S_strs_at(a, s, "resources", st->resources, st->n_resources, at);
+    S_strs_at(a, s, "not_resources", st->not_resources, st->n_not_resources, at);
+    S_strs_at(a, s, "principals", st->principals, st->n_principals, at);
+    S_strs_at(a, s, "not_principals", st->not_principals, st->n_not_principals, at);
+    if (st->policy)
+        S_put_at(a, s, "policy", S_text_at(a, st->policy, at), at);
     if (st->n_conditions) {
-        tm_node *list = tm_node_new(a, TM_NODE_LIST, NULL, 0, 0);
+        tm_node *list = S_at(a, TM_NODE_LIST, at);
         for (size_t k = 0; k < st->n_conditions; k++) {
             const tm_condition *c = &st->conditions[k];
-            tm_node *cm = S_map(a);
-            S_str(a, cm, "test", c->test);
-            S_str(a, cm, "variable", c->variable);
-            tm_node *vals = tm_node_new(a, TM_NODE_LIST, NULL, 0, 0);
+            const tm_loc *cat = positions && c->loc.file ? &c->loc : at;
+            tm_node *cm = S_at(a, TM_NODE_MAP, cat);
+            S_put_at(a, cm, "test", S_text_at(a, c->test ? c->test : "", cat), cat);
+            S_put_at(a, cm, "variable", S_text_at(a, c->variable ? c->variable : "", cat), cat);
+            tm_node *vals = S_at(a, TM_NODE_LIST, cat);
             for (size_t j = 0; j < c->n_values; j++)
-                tm_node_list_push(a, vals, tm_node_string(a, c->values[j]));
-            tm_node_map_put(a, cm, "values", 0, 0, vals);
+                tm_node_list_push(a, vals, S_text_at(a, c->values[j], cat));
+            S_put_at(a, cm, "values", vals, cat);
             tm_node_list_push(a, list, cm);
         }
-        tm_node_map_put(a, s, "conditions", 0, 0, list);
+        S_put_at(a, s, "conditions", list, at);
     }
     return s;
 }
@@ -244,7 +283,7 @@ tm_node *tm_model_to_tree(const tm_model *m, tm_arena *a)
         if (x->n_statements) {
             tm_node *sl = tm_node_new(a, TM_NODE_LIST, NULL, 0, 0);
             for (size_t k = 0; k < x->n_statements; k++)
-                tm_node_list_push(a, sl, S_statement(a, &x->statements[k]));
+                tm_node_list_push(a, sl, tm_statement_tree(a, &x->statements[k], false));
             tm_node_map_put(a, n, "statements", 0, 0, sl);
         }
         tm_node_list_push(a, list, n);

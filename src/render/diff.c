@@ -79,13 +79,26 @@ static void S_value(tm_buf *b, const tm_node *v)
     tm_buf_free(&j);
 }
 
-static void S_where(tm_buf *b, const tm_loc *l, const tm_analysis *a)
+static void S_where(tm_buf *b, const tm_loc *l, const tm_analysis *a, int color)
 {
     const char *f = S_file(l, a);
+    tm_buf_style(b, color, TM_STYLE_BOLD);
     tm_buf_put_printable(b, f, strlen(f), 0);
     if (l->line)
         tm_buf_printf(b, ":%u:%u", (unsigned)l->line, (unsigned)l->col);
-    tm_buf_puts(b, ": ");
+    tm_buf_putc(b, ':');
+    tm_buf_style(b, color, TM_STYLE_RESET);
+    tm_buf_putc(b, ' ');
+}
+
+static const tm_style S_op_style[3] = {TM_STYLE_ADDED, TM_STYLE_REMOVED, TM_STYLE_CHANGED};
+
+/* "added", "new threat", ...: in the operation's colour. */
+static void S_op(tm_buf *b, tm_diff_op op, const char *word, int color)
+{
+    tm_buf_style(b, color, S_op_style[op]);
+    tm_buf_puts(b, word);
+    tm_buf_style(b, color, TM_STYLE_RESET);
 }
 
 /* " ID" after the kind (nothing for the system, which has one). */
@@ -102,12 +115,13 @@ static void S_id(tm_buf *b, const tm_diff_item *it)
     tm_buf_put_printable(b, it->id, strlen(it->id), 0);
 }
 
-static void S_text_item(tm_buf *b, const tm_diff *df, const tm_diff_item *it)
+static void S_text_item(tm_buf *b, const tm_diff *df, const tm_diff_item *it, int color)
 {
     const tm_analysis *a = it->op == TM_DIFF_REMOVED ? df->old_a : df->new_a;
     if (it->op != TM_DIFF_CHANGED) {
-        S_where(b, &it->loc, a);
-        tm_buf_printf(b, "%s: %s", tm_diff_op_name(it->op), tm_diff_kind_name(it->kind));
+        S_where(b, &it->loc, a, color);
+        S_op(b, it->op, tm_diff_op_name(it->op), color);
+        tm_buf_printf(b, ": %s", tm_diff_kind_name(it->kind));
         S_id(b, it);
         S_item_brief(b, it);
         tm_buf_putc(b, '\n');
@@ -115,8 +129,9 @@ static void S_text_item(tm_buf *b, const tm_diff *df, const tm_diff_item *it)
     }
     for (size_t i = 0; i < it->n_fields; i++) {
         const tm_diff_field *f = &it->fields[i];
-        S_where(b, &it->loc, a);
-        tm_buf_printf(b, "changed: %s", tm_diff_kind_name(it->kind));
+        S_where(b, &it->loc, a, color);
+        S_op(b, TM_DIFF_CHANGED, "changed", color);
+        tm_buf_printf(b, ": %s", tm_diff_kind_name(it->kind));
         S_id(b, it);
         tm_buf_puts(b, ": ");
         tm_buf_put_printable(b, f->path, strlen(f->path), 0);
@@ -128,13 +143,18 @@ static void S_text_item(tm_buf *b, const tm_diff *df, const tm_diff_item *it)
     }
 }
 
-static void S_text_threat(tm_buf *b, const tm_diff *df, const tm_diff_threat *t)
+static void S_text_threat(tm_buf *b, const tm_diff *df, const tm_diff_threat *t, int color)
 {
     const tm_threat *th = t->new_threat ? t->new_threat : t->old_threat;
     const tm_analysis *a = t->new_threat ? df->new_a : df->old_a;
     if (t->op != TM_DIFF_CHANGED) {
-        S_where(b, &th->loc, a);
-        tm_buf_printf(b, "%s threat: %s: ", S_threat_ops[t->op], tm_severity_name(th->severity));
+        S_where(b, &th->loc, a, color);
+        S_op(b, t->op, S_threat_ops[t->op], color);
+        tm_buf_puts(b, " threat: ");
+        tm_buf_style(b, color, tm_severity_style(th->severity));
+        tm_buf_puts(b, tm_severity_name(th->severity));
+        tm_buf_style(b, color, TM_STYLE_RESET);
+        tm_buf_puts(b, ": ");
         tm_buf_put_printable(b, th->id, strlen(th->id), 0);
         tm_buf_puts(b, ": ");
         tm_buf_put_printable(b, th->title, strlen(th->title), 0);
@@ -143,8 +163,9 @@ static void S_text_threat(tm_buf *b, const tm_diff *df, const tm_diff_threat *t)
     }
     for (size_t i = 0; i < t->n_fields; i++) {
         const tm_diff_field *f = &t->fields[i];
-        S_where(b, &th->loc, a);
-        tm_buf_puts(b, "changed threat: ");
+        S_where(b, &th->loc, a, color);
+        S_op(b, TM_DIFF_CHANGED, "changed", color);
+        tm_buf_puts(b, " threat: ");
         tm_buf_put_printable(b, th->id, strlen(th->id), 0);
         tm_buf_printf(b, ": %s: ", f->path);
         S_value(b, f->old_value);
@@ -176,10 +197,14 @@ static const char *S_plural(size_t n, const char *one, const char *many)
 
 int tm_render_diff_text(const tm_diff *df, const tm_diff_render_opts *o, tm_buf *out)
 {
-    for (size_t i = 0; i < df->n_items; i++)
-        S_text_item(out, df, &df->items[i]);
-    for (size_t i = 0; i < df->n_threats; i++)
-        S_text_threat(out, df, &df->threats[i]);
+    tm_diff_text_lines lines = o ? o->lines : TM_DIFF_TEXT_ALL;
+    int color = o && o->color;
+    for (size_t i = 0; lines == TM_DIFF_TEXT_ALL && i < df->n_items; i++)
+        S_text_item(out, df, &df->items[i], color);
+    for (size_t i = 0; lines != TM_DIFF_TEXT_SUMMARY && i < df->n_threats; i++)
+        S_text_threat(out, df, &df->threats[i], color);
+    if (lines == TM_DIFF_TEXT_THREATS)
+        return out->failed ? -1 : 0;
 
     const char *of = df->old_a->model->source, *nf = df->new_a->model->source;
     tm_buf_put_printable(out, of, strlen(of), 0);

@@ -18,6 +18,14 @@
  *     with the policy (a script's body never depends on the policy).
  * Model text never reaches a <script>: the template puts it only in element
  * text and escaped attributes (data-*), which the filter script reads.
+ *
+ * With live_reload (report --watch) the renderer adds, whatever the
+ * template, one script before </body> that loads report-reload.js every
+ * second and reloads the page when that file names another report than the
+ * page's own (a digest of the page). A page opened from disk cannot fetch
+ * or XHR a file, so the script inserts a <script src> element; the policy
+ * lets it with 'strict-dynamic' (a script the page's hashed scripts insert
+ * may run; markup still cannot load one), only in watch mode.
  */
 #include <stdint.h>
 #include <string.h>
@@ -162,8 +170,62 @@ static const char *S_find_ci(const char *s, size_t n, size_t from, const char *n
     return NULL;
 }
 
+/* ------------------------------------------------------------ live reload */
+
+static const char S_reload_js[] =
+    "(function () {\n"
+    "  \"use strict\";\n"
+    "  /* stridec report --watch rewrites " TM_RELOAD_FILE " with each report: reload when it\n"
+    "     names another report than this page. */\n"
+    "  var page = \"%s\", n = 0;\n"
+    "  window.stridecReport = function (current) {\n"
+    "    if (current !== page) { window.location.reload(); }\n"
+    "  };\n"
+    "  function poll() {\n"
+    "    var s = document.createElement(\"script\");\n"
+    "    s.src = \"" TM_RELOAD_FILE "?\" + (n++);\n"
+    "    s.onload = s.onerror = function () { s.remove(); window.setTimeout(poll, 1000); };\n"
+    "    document.head.appendChild(s);\n"
+    "  }\n"
+    "  window.setTimeout(poll, 1000);\n"
+    "})();\n";
+
+/* The page's name for live reload: the first 16 characters of the base64
+ * SHA-256 of the page as the template rendered it (same model, same name). */
+static void S_page_stamp(const tm_buf *page, char stamp[17])
+{
+    unsigned char dg[32];
+    S_sha256_digest(page->data ? page->data : "", page->len, dg);
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    S_base64(&b, dg, sizeof dg);
+    for (size_t i = 0; i < 16; i++) /* URL- and JS-string-safe */
+        stamp[i] = b.data[i] == '+' ? '-' : b.data[i] == '/' ? '_' : b.data[i];
+    stamp[16] = '\0';
+    tm_buf_free(&b);
+}
+
+/* The page with the reload script before its last </body> (or at its end). */
+static void S_add_reload(const tm_buf *page, const char *stamp, tm_buf *out)
+{
+    const char *p = page->data ? page->data : "";
+    size_t at = page->len;
+    for (size_t from = 0;;) {
+        const char *b = S_find_ci(p, page->len, from, "</body");
+        if (!b)
+            break;
+        at = (size_t)(b - p);
+        from = at + 1;
+    }
+    tm_buf_put(out, p, at);
+    tm_buf_puts(out, "<script>");
+    tm_buf_printf(out, S_reload_js, stamp);
+    tm_buf_puts(out, "</script>\n");
+    tm_buf_put(out, p + at, page->len - at);
+}
+
 /* The policy for a rendered page: a hash source for every <script> body. */
-static void S_csp(const char *page, size_t n, tm_buf *csp)
+static void S_csp(const char *page, size_t n, int live_reload, tm_buf *csp)
 {
     tm_buf_puts(csp, "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
                      "base-uri 'none'; form-action 'none'; script-src");
@@ -188,6 +250,8 @@ static void S_csp(const char *page, size_t n, tm_buf *csp)
     }
     if (!any)
         tm_buf_puts(csp, " 'none'");
+    else if (live_reload)
+        tm_buf_puts(csp, " 'strict-dynamic'");
 }
 
 /* The diagram for inline use, from the run's scene: nodes and edges link to
@@ -241,9 +305,18 @@ int tm_render_html(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
         tm_buf_free(&first);
         goto done;
     }
+    char stamp[17] = "";
+    if (o->live_reload) {
+        S_page_stamp(&first, stamp);
+        tm_buf with;
+        tm_buf_init(&with, out->limit);
+        S_add_reload(&first, stamp, &with);
+        tm_buf_free(&first);
+        first = with;
+    }
     tm_buf csp;
     tm_buf_init(&csp, 0);
-    S_csp(first.data ? first.data : "", first.len, &csp);
+    S_csp(first.data ? first.data : "", first.len, o->live_reload, &csp);
     tm_buf_free(&first);
 
     /* Pass 2: the page with its policy (replacing the pass-1 value). */
@@ -251,7 +324,26 @@ int tm_render_html(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
     pol->text = tm_arena_strdup(ar, csp.data);
     pol->len = csp.len;
     tm_buf_free(&csp);
-    rc = tm_report_template_render(o, "report.html", data, TM_ESCAPE_HTML, out, d);
+    if (!o->live_reload) {
+        rc = tm_report_template_render(o, "report.html", data, TM_ESCAPE_HTML, out, d);
+        goto done;
+    }
+    tm_buf page;
+    tm_buf_init(&page, out->limit);
+    rc = tm_report_template_render(o, "report.html", data, TM_ESCAPE_HTML, &page, d);
+    if (rc == 0) {
+        S_add_reload(&page, stamp, out);
+        if (o->extra) {
+            tm_buf js;
+            tm_buf_init(&js, 0);
+            tm_buf_printf(&js, "stridecReport(\"%s\");\n", stamp);
+            tm_outputs_add(o->extra, TM_RELOAD_FILE, js.data, js.len);
+            tm_buf_free(&js);
+        }
+        if (out->failed)
+            rc = -1;
+    }
+    tm_buf_free(&page);
 done:
     tm_arena_free(ar);
     if (o == &local)

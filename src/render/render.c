@@ -134,3 +134,19 @@ void tm_render_cache_free(tm_render_opts *o)
     }
     o->cache = NULL;
 }
+
+tm_style tm_severity_style(tm_severity s)
+{
+    switch (s) {
+    case TM_SEV_CRITICAL:
+        return TM_STYLE_CRITICAL;
+    case TM_SEV_HIGH:
+        return TM_STYLE_HIGH;
+    case TM_SEV_MEDIUM:
+        return TM_STYLE_MEDIUM;
+    case TM_SEV_LOW:
+        return TM_STYLE_LOW;
+    default:
+        return TM_STYLE_RESET;
+    }
+}

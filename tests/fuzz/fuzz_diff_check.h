@@ -49,7 +49,7 @@ static tm_analysis *fuzz_diff_analyse(const char *file, const char *text, size_t
 static const char *fuzz_diff_render(const tm_diff *df)
 {
     const char *why = NULL;
-    tm_diff_render_opts ro = {TM_SEV_HIGH};
+    tm_diff_render_opts ro = {TM_SEV_HIGH, TM_DIFF_TEXT_ALL, 0};
     tm_buf t1, t2, j1, j2;
     tm_buf_init(&t1, 0);
     tm_buf_init(&t2, 0);

@@ -39,6 +39,30 @@ vg "diff" diff models/minimal.yaml models/serverless-webapp.yaml
 vg "diff --format json" diff --format json models/serverless-webapp.yaml models/serverless-webapp.json
 vg "init" init -o "$out/init/starter.yaml"
 vg "init --example" init --example serverless-webapp -o "$out/init/shop/model.yaml"
+vg "check -" check - < models/minimal.yaml
+# report --watch: the first report, a good change, a bad one, then SIGTERM.
+# Each wait is bounded (timeout), so a watch that never answers fails here.
+echo "valgrind: report --watch"
+mkdir "$out/watch"
+cp models/minimal.yaml "$out/watch/m.yaml"
+$VALGRIND --error-exitcode=99 "$BIN" report --watch "$out/watch/m.yaml" -o "$out/watch/out" \
+    > "$out/watch/log" 2>&1 &
+watch_pid=$!
+wait_for() { # $1: how many lines of "changed:" or "(Ctrl-C stops)" to wait for
+    timeout 120 sh -c 'until [ "$(grep -c -e "changed: " -e "(Ctrl-C stops)" "$1")" -ge "$2" ]; do
+        sleep 0.2; done' sh "$out/watch/log" "$1" || {
+        echo "valgrind: report --watch did not answer:"; cat "$out/watch/log"; kill "$watch_pid"; exit 1; }
+}
+wait_for 1
+sed 's/public_read: true/public_read: false/' "$out/watch/m.yaml" > "$out/watch/m.tmp"
+mv "$out/watch/m.tmp" "$out/watch/m.yaml"
+wait_for 2
+echo "elements: [" >> "$out/watch/m.yaml"
+wait_for 3
+kill -TERM "$watch_pid"
+rc=0
+wait "$watch_pid" || rc=$?
+[ "$rc" -eq 0 ] || { echo "valgrind: report --watch failed ($rc):"; cat "$out/watch/log"; exit 1; }
 for f in tests/bad/*; do
     case "$f" in *.expected) continue ;; esac
     [ -f "$f" ] || continue

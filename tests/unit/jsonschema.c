@@ -534,10 +534,11 @@ static int S_kw_not(S_ctx *c, const tm_node *kw, const tm_node *doc)
 
 /* ------------------------------------------------------------ driver */
 
+/* "id" is draft-04's "$id" (the SARIF 2.1.0 schema is a draft-04 schema). */
 static const char *const S_annotations[] = {
     "$schema", "$id",      "$comment", "$defs",    "definitions", "title",
     "description", "default", "examples", "format", "deprecated",  "readOnly",
-    "writeOnly",
+    "writeOnly", "id",
 };
 
 static int S_is_annotation(const char *k)

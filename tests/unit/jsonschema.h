@@ -15,7 +15,8 @@
  *   $ref ("#" or "#/json/pointer" inside the same schema), allOf, anyOf,
  *   oneOf, not, and boolean schemas.
  * Annotations ($schema, $id, $comment, $defs, title, description, default,
- * examples, format, deprecated, readOnly, writeOnly) are ignored, as the
+ * examples, format, deprecated, readOnly, writeOnly, and draft-04's id, for
+ * the SARIF 2.1.0 schema) are ignored, as the
  * specification allows for `format`. Any other keyword is reported as a
  * violation ("unsupported schema keyword"), so a schema that needs more than
  * this validator knows fails loudly instead of passing silently.

@@ -227,6 +227,166 @@ START_TEST(users_and_shared_roles)
 }
 END_TEST
 
+
+START_TEST(deny_wins)
+{
+    S_run r;
+    S_load(&r, "identities:\n"
+               "  - id: denied\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"iam:*\"], resources: [\"*\"]}\n"
+               "      - {effect: deny, actions: [\"iam:*\"], resources: [\"*\"]}\n"
+               "  - id: partly\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"*\"], resources: [\"*\"]}\n"
+               "      - {effect: deny, actions: [\"iam:*\", \"s3:GetObject\"], resources: [\"*\"]}\n"
+               "  - id: conddeny\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"iam:PassRole\"], resources: [\"*\"]}\n"
+               "      - effect: deny\n        actions: [\"iam:*\"]\n        resources: [\"*\"]\n"
+               "        conditions: [{test: Bool, variable: \"aws:MultiFactorAuthPresent\", values: [\"false\"]}]\n");
+    /* Allow iam:* + Deny iam:* on *: no escalation, no whole service. */
+    const tm_identity_info *i = S_id(&r, "denied");
+    ck_assert_uint_eq(i->n_privesc_actions, 0);
+    ck_assert(!i->wildcard_action && !i->admin);
+    /* Allow * minus iam and a read: not an administrator any more; the
+     * escalation through lambda and cloudformation stays. */
+    i = S_id(&r, "partly");
+    ck_assert(!i->admin);
+    ck_assert(!S_has(i->privesc_actions, i->n_privesc_actions, "iam:PassRole"));
+    ck_assert(S_has(i->privesc_actions, i->n_privesc_actions, "lambda:CreateFunction"));
+    /* A Deny whose condition may not hold leaves the allow standing, with the
+     * Deny named in the evidence. */
+    i = S_id(&r, "conddeny");
+    ck_assert(S_has(i->privesc_actions, i->n_privesc_actions, "iam:PassRole"));
+    int named = 0;
+    for (size_t k = 0; k < i->n_evidence; k++)
+        if (strcmp(i->evidence[k].fact, "privesc") == 0 &&
+            strstr(i->evidence[k].text, "Deny iam:* on *, unless its conditions fail"))
+            named = 1;
+    ck_assert(named);
+    S_free(&r);
+}
+END_TEST
+
+START_TEST(wildcard_resources_by_kind)
+{
+    S_run r;
+    S_load(&r, "identities:\n"
+               "  - id: logs\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"logs:CreateLogGroup\", \"logs:CreateLogStream\", "
+               "\"logs:PutLogEvents\"], resources: [\"*\"], policy: AWSLambdaBasicExecutionRole}\n"
+               "      - {effect: allow, actions: [\"xray:Put*\", \"cloudwatch:PutMetricData\"], "
+               "resources: [\"*\"]}\n"
+               "  - id: tables\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"dynamodb:GetItem\"], "
+               "resources: [\"arn:aws:dynamodb:*:*:table/*\"]}\n"
+               "  - id: objects\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"s3:GetObject\"], resources: [\"arn:aws:s3:::*/*\"]}\n"
+               "  - id: some\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"dynamodb:GetItem\"], "
+               "resources: [\"arn:aws:dynamodb:*:*:table/orders-*\"]}\n"
+               "  - id: notres\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"sqs:SendMessage\"], "
+               "not_resources: [\"arn:aws:sqs:*:*:internal\"]}\n"
+               "  - id: policy\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"s3:PutBucketPolicy\"], resources: [\"*\"]}\n");
+    const tm_identity_info *i = S_id(&r, "logs");
+    ck_assert(!i->wildcard_resource);
+    ck_assert_uint_eq(i->n_policies, 1);
+    ck_assert_str_eq(i->policies[0], "AWSLambdaBasicExecutionRole");
+    i = S_id(&r, "tables");
+    ck_assert(i->wildcard_resource);
+    ck_assert_uint_eq(i->n_wildcard_resource_actions, 1);
+    ck_assert_str_eq(i->wildcard_resource_actions[0],
+                     "dynamodb:GetItem on arn:aws:dynamodb:*:*:table/*");
+    ck_assert(S_id(&r, "objects")->wildcard_resource);
+    ck_assert(!S_id(&r, "some")->wildcard_resource);
+    i = S_id(&r, "notres");
+    ck_assert(i->wildcard_resource);
+    ck_assert_str_eq(i->wildcard_resource_actions[0],
+                     "sqs:SendMessage on every resource but arn:aws:sqs:*:*:internal");
+    ck_assert(S_id(&r, "policy")->wildcard_resource);
+    S_free(&r);
+}
+END_TEST
+
+START_TEST(admin_from_managed_policy)
+{
+    S_run r;
+    S_load(&r, "elements:\n  - {id: fn, type: aws.lambda, identity: admin}\n"
+               "identities:\n"
+               "  - id: admin\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"sts:AssumeRole\"], principals: [lambda.amazonaws.com]}\n"
+               "      - {effect: allow, actions: [\"*\"], resources: [\"*\"], policy: AdministratorAccess}\n"
+               "  - id: poweruser\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, not_actions: [\"iam:*\", \"organizations:*\", \"account:*\"], "
+               "resources: [\"*\"], policy: PowerUserAccess}\n"
+               "  - id: cond\n    type: aws.iam.role\n    statements:\n"
+               "      - effect: allow\n        actions: [\"*\"]\n        resources: [\"*\"]\n"
+               "        conditions: [{test: IpAddress, variable: \"aws:SourceIp\", values: [10.0.0.0/8]}]\n");
+    const tm_identity_info *i = S_id(&r, "admin");
+    ck_assert(i->admin);
+    int found = 0;
+    for (size_t k = 0; k < i->n_evidence; k++)
+        if (strcmp(i->evidence[k].fact, "admin") == 0) {
+            ck_assert_ptr_nonnull(strstr(i->evidence[k].text, ":10:9: Allow * on * (policy AdministratorAccess)"));
+            found = 1;
+        }
+    ck_assert(found);
+    /* With the rule library, the IAM-ADMIN threat carries that evidence
+     * (and IAM-PRIVESC, whose rule reads privesc, the same statement). */
+    tm_ruleset *rs = tm_ruleset_new();
+    ck_assert_int_eq(tm_ruleset_add_builtin(rs, r.d), 0);
+    tm_analysis *an = tm_analyze(r.m, NULL, rs, NULL, r.d);
+    ck_assert_ptr_nonnull(an);
+    int threat = 0;
+    for (size_t t = 0; t < an->n_threats; t++)
+        if (strcmp(an->threats[t]->id, "IAM-ADMIN@admin") == 0) {
+            ck_assert_uint_eq(an->threats[t]->n_evidence, 1);
+            ck_assert_ptr_nonnull(strstr(an->threats[t]->evidence[0], "AdministratorAccess"));
+            threat = 1;
+        }
+    ck_assert(threat);
+    tm_analysis_free(an);
+    tm_ruleset_free(rs);
+    i = S_id(&r, "poweruser");
+    ck_assert(!i->admin && i->uses_not);
+    ck_assert(!S_has(i->privesc_actions, i->n_privesc_actions, "iam:PassRole"));
+    ck_assert(S_has(i->privesc_actions, i->n_privesc_actions, "lambda:CreateFunction"));
+    /* A condition the engine cannot decide may apply: still an administrator,
+     * and the evidence says so. */
+    i = S_id(&r, "cond");
+    ck_assert(i->admin);
+    found = 0;
+    for (size_t k = 0; k < i->n_evidence; k++)
+        if (strcmp(i->evidence[k].fact, "admin") == 0 &&
+            strstr(i->evidence[k].text, "only if its conditions hold"))
+            found = 1;
+    ck_assert(found);
+    S_free(&r);
+}
+END_TEST
+
+START_TEST(passrole_scoping)
+{
+    S_run r;
+    S_load(&r, "identities:\n"
+               "  - id: one\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"iam:PassRole\"], "
+               "resources: [\"arn:aws:iam::111122223333:role/payroll-role\"]}\n"
+               "      - {effect: allow, actions: [\"lambda:CreateFunction\"], "
+               "resources: [\"arn:aws:lambda:eu-west-1:111122223333:function:render-*\"]}\n"
+               "  - id: allroles\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"iam:PassRole\"], resources: [\"arn:aws:iam::*:role/*\"]}\n"
+               "  - id: unresolved\n    type: aws.iam.role\n    statements:\n"
+               "      - {effect: allow, actions: [\"iam:PassRole\"], resources: [\"${ExecRole.Arn}\"]}\n");
+    ck_assert_uint_eq(S_id(&r, "one")->n_privesc_actions, 0);
+    /* every role of every account is "every role": as good as "*" for PassRole */
+    ck_assert(S_has(S_id(&r, "allroles")->privesc_actions, S_id(&r, "allroles")->n_privesc_actions,
+                    "iam:PassRole"));
+    ck_assert_uint_eq(S_id(&r, "unresolved")->n_privesc_actions, 0);
+    S_free(&r);
+}
+END_TEST
+
 Suite *suite_iam(void)
 {
     Suite *s = suite_create("iam");
@@ -237,6 +397,10 @@ Suite *suite_iam(void)
     tcase_add_test(tc, trust_policies);
     tcase_add_test(tc, ses_send_any);
     tcase_add_test(tc, users_and_shared_roles);
+    tcase_add_test(tc, deny_wins);
+    tcase_add_test(tc, wildcard_resources_by_kind);
+    tcase_add_test(tc, admin_from_managed_policy);
+    tcase_add_test(tc, passrole_scoping);
     suite_add_tcase(s, tc);
     return s;
 }

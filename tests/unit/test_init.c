@@ -34,6 +34,39 @@ static void S_same_file(const char *got_path, const char *want_rel)
     free(want);
 }
 
+/* A YAML model from init: the yaml-language-server modeline, naming a file
+ * that is the shipped JSON Schema, then exactly the text of `want_rel`. */
+static void S_modeline_then(const char *got, const char *want_rel)
+{
+    static const char ml[] = "# yaml-language-server: $schema=";
+    ck_assert_msg(strncmp(got, ml, sizeof ml - 1) == 0, "no modeline first: %.80s", got);
+    const char *path = got + sizeof ml - 1;
+    const char *nl = strchr(path, '\n');
+    ck_assert_ptr_nonnull(nl);
+    char schema[4096];
+    snprintf(schema, sizeof schema, "%.*s", (int)(nl - path), path);
+    ck_assert_msg(schema[0] == '/', "the modeline names no absolute path: %s", schema);
+    size_t sl = 0, wl = 0;
+    char *text = tu_slurp(schema, &sl);
+    char *shipped = tu_slurp(tu_path("share/stridec/schema/stridec-model.schema.json"), &wl);
+    ck_assert_msg(text != NULL, "the modeline names %s, which does not exist", schema);
+    ck_assert_msg(sl == wl && memcmp(text, shipped, sl) == 0, "%s is not the shipped schema", schema);
+    free(text);
+    free(shipped);
+    char *want = tu_slurp(tu_path(want_rel), NULL);
+    ck_assert_ptr_nonnull(want);
+    ck_assert_msg(strcmp(nl + 1, want) == 0, "after its modeline, the model differs from %s", want_rel);
+    free(want);
+}
+
+static void S_modeline_file(const char *got_path, const char *want_rel)
+{
+    char *got = tu_slurp(got_path, NULL);
+    ck_assert_msg(got != NULL, "%s was not written", got_path);
+    S_modeline_then(got, want_rel);
+    free(got);
+}
+
 static int S_exists(const char *path)
 {
     struct stat st;
@@ -66,8 +99,8 @@ START_TEST(starter_to_stdout)
     tu_result r = tu_run(args);
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.err, "");
+    S_modeline_then(r.out, "share/stridec/starter.yaml");
     char *want = tu_slurp(tu_path("share/stridec/starter.yaml"), NULL);
-    ck_assert_str_eq(r.out, want);
     /* Commented, and with every section MODEL.md describes. */
     const char *sections[] = {"\nstridec: 1\n", "\nsystem:\n", "\ndata:\n", "\nboundaries:\n",
                               "\nelements:\n", "\nflows:\n", "\nidentities:\n", "\nartifacts:\n",
@@ -95,7 +128,7 @@ START_TEST(starter_passes_check)
     snprintf(want, sizeof want, "wrote %s\nnext: stridec check %s\n", model, model);
     ck_assert_str_eq(r.out, want);
     tu_result_free(&r);
-    S_same_file(model, "share/stridec/starter.yaml");
+    S_modeline_file(model, "share/stridec/starter.yaml");
     S_checks(model);
     /* Its review decision matches a threat: one decided in review. */
     const char *check[] = {"check", model, NULL};
@@ -159,18 +192,14 @@ START_TEST(example_to_stdout)
     tu_result r = tu_run(args);
     ck_assert_int_eq(r.status, 0);
     ck_assert_str_eq(r.err, "");
-    char *want = tu_slurp(tu_path("models/minimal.yaml"), NULL);
-    ck_assert_str_eq(r.out, want);
-    free(want);
+    S_modeline_then(r.out, "models/minimal.yaml");
     tu_result_free(&r);
 
     /* The artifact files cannot go to stdout: said on stderr. */
     const char *shop[] = {"init", "--example=serverless-webapp", NULL};
     r = tu_run(shop);
     ck_assert_int_eq(r.status, 0);
-    want = tu_slurp(tu_path("models/serverless-webapp.yaml"), NULL);
-    ck_assert_str_eq(r.out, want);
-    free(want);
+    S_modeline_then(r.out, "models/serverless-webapp.yaml");
     ck_assert_str_eq(r.err,
                      "stridec: init: note: the example's 4 artifact files (serverless-webapp/...) are "
                      "not written to standard output; its artifacts are reported missing until they "
@@ -189,7 +218,7 @@ START_TEST(example_with_artifacts_checks_from_new_place)
     ck_assert_str_eq(r.err, "");
     ck_assert_ptr_nonnull(strstr(r.out, "/review/serverless-webapp/Jenkinsfile\n"));
     tu_result_free(&r);
-    S_same_file(model, "models/serverless-webapp.yaml");
+    S_modeline_file(model, "models/serverless-webapp.yaml");
     const char *files[] = {"Jenkinsfile", "deploy.yml", "serverless.yml", "site-config.json"};
     for (size_t i = 0; i < 4; i++) {
         char rel[256], *got;
@@ -258,7 +287,7 @@ START_TEST(refuses_to_overwrite)
     r = tu_run(forced);
     ck_assert_int_eq(r.status, 0);
     tu_result_free(&r);
-    S_same_file(model, "share/stridec/starter.yaml");
+    S_modeline_file(model, "share/stridec/starter.yaml");
 
     /* One of an example's artifact files exists: nothing at all is written. */
     char *shop = S_join(dir, "shop.yaml");

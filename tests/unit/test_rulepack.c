@@ -1,7 +1,9 @@
 /*
  * The serverless rule pack, rule by rule: every folder tests/rules/<RULE-ID>/
  * holds pos.yaml (first line "# expect: RULE-ID@TARGET") and neg.yaml (the
- * same model with the weakness fixed). Each model runs through the whole
+ * same model with the weakness fixed), and may hold more cases of each kind
+ * as pos-NAME.yaml and neg-NAME.yaml (another shape of the weakness, another
+ * fix such as an explicit Deny). Each model runs through the whole
  * engine with the built-in catalogue and rules and tests/advisories/ as the
  * OSV folder; the expected threat must be raised on pos, and the rule must
  * not fire on any target of neg. Every shipped rule outside the STRIDE
@@ -125,6 +127,64 @@ static char *S_expect(const char *path)
     return res;
 }
 
+/* The pos-NAME.yaml and neg-NAME.yaml cases of a rule folder, in name
+ * order; the failures' count. */
+static size_t S_extra_cases(S_engine *e, const char *rule, tm_buf *fail)
+{
+    char rel[512];
+    snprintf(rel, sizeof rel, "tests/rules/%s", rule);
+    DIR *dp = opendir(tu_path(rel));
+    if (!dp)
+        return 0;
+    size_t n = 0, cap = 8, failures = 0;
+    char **files = malloc(cap * sizeof *files);
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if ((strncmp(de->d_name, "pos-", 4) != 0 && strncmp(de->d_name, "neg-", 4) != 0) ||
+            len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+            continue;
+        if (n == cap)
+            files = realloc(files, (cap *= 2) * sizeof *files);
+        files[n++] = strdup(de->d_name);
+    }
+    closedir(dp);
+    qsort(files, n, sizeof *files, S_cmp);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(rel, sizeof rel, "tests/rules/%s/%s", rule, files[i]);
+        char *path = strdup(tu_path(rel));
+        tm_model *m = NULL;
+        tm_analysis *a = S_run(e, path, &m, fail);
+        if (!a) {
+            failures++;
+        } else if (files[i][0] == 'p') {
+            char *expect = S_expect(path);
+            if (!expect || strncmp(expect, rule, strlen(rule)) != 0 ||
+                expect[strlen(rule)] != '@') {
+                tm_buf_printf(fail, "%s: %s has no '# expect: %s@TARGET' line\n", rule, files[i],
+                              rule);
+                failures++;
+            } else if (!S_has_threat(a, expect)) {
+                tm_buf_printf(fail, "%s: %s does not raise %s\n", rule, files[i], expect);
+                failures++;
+            }
+            free(expect);
+        } else {
+            const char *fired = S_rule_fired(a, rule);
+            if (fired) {
+                tm_buf_printf(fail, "%s: %s still raises %s\n", rule, files[i], fired);
+                failures++;
+            }
+        }
+        tm_analysis_free(a);
+        tm_model_free(m);
+        free(path);
+        free(files[i]);
+    }
+    free(files);
+    return failures;
+}
+
 START_TEST(every_rule_fires_on_pos_and_not_on_neg)
 {
     S_engine e;
@@ -172,6 +232,7 @@ START_TEST(every_rule_fires_on_pos_and_not_on_neg)
         free(expect);
         free(pos_path);
         free(neg_path);
+        failures += S_extra_cases(&e, names[i], &fail);
     }
     for (size_t i = 0; i < n; i++)
         free(names[i]);

@@ -57,7 +57,8 @@ static char *S_read_fd(int fd)
     return buf;
 }
 
-tu_result tu_run(const char *const *args)
+tu_result tu_run_with(const char *input, const char *const *env, const char *cwd,
+                      const char *const *args)
 {
     tu_result res = {-1, NULL, NULL};
     const char *bin = getenv("STRIDEC_BIN");
@@ -65,16 +66,34 @@ tu_result tu_run(const char *const *args)
         bin = "./stridec";
     char outname[] = "/tmp/stridec-test-outXXXXXX";
     char errname[] = "/tmp/stridec-test-errXXXXXX";
-    int ofd = mkstemp(outname), efd = mkstemp(errname);
+    char inname[] = "/tmp/stridec-test-inXXXXXX";
+    int ofd = mkstemp(outname), efd = mkstemp(errname), ifd = -1;
+    if (input) {
+        ifd = mkstemp(inname);
+        size_t n = strlen(input);
+        if (ifd < 0 || write(ifd, input, n) != (ssize_t)n)
+            ck_abort_msg("cannot write the standard input of a test run");
+        lseek(ifd, 0, SEEK_SET);
+        unlink(inname);
+    }
     pid_t pid = fork();
     if (pid == 0) {
         const char *root = getenv("STRIDEC_ROOT");
-        if (root && chdir(root) != 0)
+        if (cwd ? chdir(cwd) != 0 : (root && chdir(root) != 0))
             _exit(127);
+        for (size_t i = 0; env && env[i]; i++) {
+            const char *eq = strchr(env[i], '=');
+            if (eq) {
+                char name[256];
+                snprintf(name, sizeof name, "%.*s", (int)(eq - env[i]), env[i]);
+                setenv(name, eq + 1, 1);
+            } else {
+                unsetenv(env[i]);
+            }
+        }
         dup2(ofd, 1);
         dup2(efd, 2);
-        int nullfd = open("/dev/null", O_RDONLY);
-        dup2(nullfd, 0);
+        dup2(ifd >= 0 ? ifd : open("/dev/null", O_RDONLY), 0);
         size_t n = 0;
         while (args[n])
             n++;
@@ -93,10 +112,17 @@ tu_result tu_run(const char *const *args)
     res.err = S_read_fd(efd);
     close(ofd);
     close(efd);
+    if (ifd >= 0)
+        close(ifd);
     unlink(outname);
     unlink(errname);
     res.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return res;
+}
+
+tu_result tu_run(const char *const *args)
+{
+    return tu_run_with(NULL, NULL, NULL, args);
 }
 
 void tu_result_free(tu_result *r)

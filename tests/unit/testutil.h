@@ -21,6 +21,11 @@ typedef struct {
 } tu_result;
 tu_result tu_run(const char *const *args);
 void tu_result_free(tu_result *r);
+/* tu_run with standard input `input` (NULL: /dev/null), the environment
+ * changed by `env` (NULL-terminated, or NULL: "NAME=value" sets, "NAME"
+ * unsets) and run in folder `cwd` (NULL: the source tree). */
+tu_result tu_run_with(const char *input, const char *const *env, const char *cwd,
+                      const char *const *args);
 
 /* Whole file into malloc'd buffer (NULL when missing). */
 char *tu_slurp(const char *path, size_t *len);
