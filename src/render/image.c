@@ -103,18 +103,22 @@ static Agsym_t **const S_gv_syms[] = {
 
 /* ============================================================ messages */
 
-/* What the libraries said since the process started: how many messages,
- * and the first, cleaned (it may quote model text) and bounded. */
+/* What the libraries said: how many messages since the process started,
+ * and the first since the current run began (S_layout_new), cleaned (it may
+ * quote model text) and bounded. */
 #define S_MSG_MAX 160
 static struct {
     size_t count;
+    bool have_first;
     char first[S_MSG_MAX + 4];
 } S_msgs;
 
 static void S_msg_keep(const char *who, const char *text)
 {
-    if (S_msgs.count++ != 0)
+    S_msgs.count++;
+    if (S_msgs.have_first)
         return;
+    S_msgs.have_first = true;
     /* printable ASCII only: a message may quote model text */
     size_t k = 0;
     for (const char *part[2] = {who, text}, **q = part; q < part + 2; q++)
@@ -538,6 +542,7 @@ static S_layout *S_layout_new(size_t n)
         l->scenes[i] = NULL;
     }
     l->msgs_before = S_msgs.count;
+    S_msgs.have_first = false;
     return l;
 }
 
@@ -559,16 +564,10 @@ static void S_messages(S_layout *l, tm_diags *d)
         return;
     l->msgs_warned = true;
     size_t n = S_msgs.count - l->msgs_before;
-    if (l->msgs_before == 0)
-        tm_diag_add(d, TM_DIAG_WARNING, "render", NULL, 0, 0,
-                    "the diagram libraries reported %zu message%s while drawing the data-flow "
-                    "diagram (the first: %s)",
-                    n, n == 1 ? "" : "s", S_msgs.first);
-    else
-        tm_diag_add(d, TM_DIAG_WARNING, "render", NULL, 0, 0,
-                    "the diagram libraries reported %zu message%s while drawing the data-flow "
-                    "diagram",
-                    n, n == 1 ? "" : "s");
+    tm_diag_add(d, TM_DIAG_WARNING, "render", NULL, 0, 0,
+                "the diagram libraries reported %zu message%s while drawing the data-flow "
+                "diagram (the first: %s)",
+                n, n == 1 ? "" : "s", S_msgs.have_first ? S_msgs.first : "not kept");
 }
 
 /* Put back part's symbols (see S_gv_syms) before Graphviz draws it. */

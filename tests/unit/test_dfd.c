@@ -503,6 +503,50 @@ START_TEST(deep_parts_stop_ranking)
 }
 END_TEST
 
+
+static char *S_large_model(const char *dir, size_t n, size_t nb);
+
+/* Two runs, two layouts: the same SVG and PNG bytes (split parts included). */
+START_TEST(svg_and_png_are_deterministic)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_large_model(dir, 61, 3);
+    char *first[2] = {NULL, NULL};
+    size_t first_len[2] = {0, 0};
+    for (int round = 0; round < 2; round++) {
+        S_run r;
+        S_analyze(&r, path);
+        tm_render_opts o;
+        S_opts(&o);
+        o.dfd_split_threshold = 20;
+        o.extra = tm_outputs_new();
+        tm_render_fn fns[2] = {tm_render_svg, tm_render_png};
+        for (int k = 0; k < 2; k++) {
+            size_t len;
+            char *out = S_render(r.a, &o, fns[k], &len);
+            if (round == 0) {
+                first[k] = out;
+                first_len[k] = len;
+            } else {
+                ck_assert_uint_eq(len, first_len[k]);
+                ck_assert_msg(memcmp(out, first[k], len) == 0, "%s differs between runs",
+                              k ? "dfd.png" : "dfd.svg");
+                free(out);
+            }
+        }
+        ck_assert_uint_eq(tm_outputs_count(o.extra), 6);
+        tm_render_cache_free(&o);
+        tm_outputs_free(o.extra);
+        S_free(&r);
+    }
+    free(first[0]);
+    free(first[1]);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------ links and tooltips */
 
 /* The anchor of element/flow i's section in report.html: its threats when it
@@ -1325,6 +1369,7 @@ Suite *suite_dfd(void)
     tcase_add_test(tc, oversized_png_is_scaled_with_a_warning);
     tcase_add_test(tc, implicit_split_svg_then_png);
     tcase_add_test(tc, deep_parts_stop_ranking);
+    tcase_add_test(tc, svg_and_png_are_deterministic);
     tcase_add_test(tc, svg_nodes_and_edges_link_to_the_report);
     tcase_add_test(tc, html_diagram_links_resolve_on_the_page);
     tcase_add_test(tc, long_labels_are_cut_with_an_ellipsis);
