@@ -44,6 +44,7 @@ LIB_SRC    := $(sort $(wildcard src/base/*.c src/doc/*.c src/model/*.c src/iam/*
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
 EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/iam/*.yaml share/stridec/iam/*.jsonl \
+                share/stridec/paths/*.yaml \
                 share/stridec/rules/*.yaml \
                 share/stridec/rules/*.json share/stridec/rules/*.xml templates/*)) \
               share/stridec/schema/stridec-model.schema.json \
@@ -152,6 +153,7 @@ bench: $(B)/.deps-test-ok all $(TEST_BIN)
 # --------------------------------------------------------------- install
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/stridec/rules $(DESTDIR)$(PREFIX)/share/stridec/iam \
+	  $(DESTDIR)$(PREFIX)/share/stridec/paths \
 	  $(DESTDIR)$(PREFIX)/share/stridec/schema $(DESTDIR)$(PREFIX)/share/stridec/templates \
 	  $(DESTDIR)$(PREFIX)/share/stridec/models $(DESTDIR)$(PREFIX)/share/doc/stridec \
 	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
@@ -159,6 +161,7 @@ install: all
 	install -m 644 share/stridec/types.yaml $(DESTDIR)$(PREFIX)/share/stridec/
 	install -m 644 share/stridec/rules/* $(DESTDIR)$(PREFIX)/share/stridec/rules/
 	install -m 644 share/stridec/iam/* $(DESTDIR)$(PREFIX)/share/stridec/iam/
+	install -m 644 share/stridec/paths/* $(DESTDIR)$(PREFIX)/share/stridec/paths/
 	install -m 644 share/stridec/schema/* $(DESTDIR)$(PREFIX)/share/stridec/schema/
 	install -m 644 templates/* $(DESTDIR)$(PREFIX)/share/stridec/templates/
 	install -m 644 README.md share/stridec/doc/*.md $(DESTDIR)$(PREFIX)/share/doc/stridec/

@@ -278,6 +278,95 @@ struct tm_threat {
     tm_loc loc; /* where the target is written in the model */
 };
 
+
+/* ------------------------------------------------------- attack paths */
+
+/* How one step of an attack path gets the attacker further
+ * (share/stridec/doc/attack-paths.md). */
+typedef enum {
+    TM_STEP_ENTRY = 0,   /* the attacker reaches a public part of the system */
+    TM_STEP_FLOW,        /* attacker data crosses a data flow */
+    TM_STEP_COMPROMISE,  /* a process takes attacker data without validating it */
+    TM_STEP_ESCALATION,  /* an identity acts as another one, or as administrator */
+    TM_STEP_DATA_ACCESS  /* an identity (or the attacker) reads, writes or deletes data */
+} tm_step_kind;
+
+/* "entry", "flow", "compromise", "escalation", "data-access". */
+const char *tm_step_kind_name(tm_step_kind k);
+
+/* One fact a step rests on: what was read, its value (JSON text), whether
+ * the model states it and where. */
+typedef struct {
+    const char *path;  /* "flow.authenticated", "identity[render-role].statements[1]" */
+    const char *value; /* JSON text */
+    bool stated;
+    const char *note;  /* NULL, or why the value ("AWS default ...") */
+    tm_loc loc;        /* line 0 when nowhere */
+} tm_path_fact;
+
+/* Data access bits of a step (the same bits as the IAM module's TM_IAM_DATA_*). */
+enum { TM_PATH_READ = 1u << 0, TM_PATH_WRITE = 1u << 1, TM_PATH_DELETE = 1u << 2 };
+
+typedef struct {
+    tm_step_kind kind;
+    /* What the step reaches: an element (flow, compromise, entry, data access)
+     * or an identity (escalation; compromise: the identity it runs as). */
+    const tm_element *element;
+    const tm_identity *identity;
+    const tm_identity *from_identity; /* escalation and data access through IAM */
+    const tm_flow *flow;              /* flow steps, and data access over a flow */
+    const char *entry;                /* entry steps: the entry rule's id ("public-read") */
+    /* Escalation: the technique (pathfinding.cloud id and name), and the
+     * element whose identity it takes over (resource-role techniques). */
+    const char *technique, *technique_name, *technique_url;
+    const tm_element *via;
+    unsigned access;  /* TM_PATH_* (data access, and the flow's write/read) */
+    bool to_admin;    /* the step ends at an administrator-equivalent identity */
+    const char *text; /* what happens, in words */
+    const char *says; /* the condition that lets it happen, in words */
+    const char *cut;  /* what breaks the path here */
+    bool conditional; /* it holds only if an IAM condition the model does not decide holds */
+    tm_path_fact *facts;
+    size_t n_facts;
+    tm_loc loc; /* where the step is stated (the flow, the granting statement, the element) */
+} tm_path_step;
+
+typedef struct {
+    const char *id; /* "ENTRY--TARGET": stable for a model */
+    /* The entry: an external entity or a public element, or an identity anyone
+     * may assume; entry_rule is "external" or an entry rule's id. */
+    const tm_element *entry_element;
+    const tm_identity *entry_identity;
+    const char *entry_id, *entry_name, *entry_rule;
+    /* Other entries whose path is this one after its first step. */
+    const char **also_from;
+    size_t n_also_from;
+    /* The target: a store at confidential or restricted, or an
+     * administrator-equivalent identity. */
+    const tm_element *target_element;
+    const tm_identity *target_identity;
+    const char *target_id, *target_name;
+    bool admin;
+    tm_class target_class; /* the store's classification (NONE for admin) */
+    tm_path_step *steps;
+    size_t n_steps;
+    bool conditional;      /* some step holds only under a condition */
+    tm_severity severity;  /* critical: restricted data or admin; high: confidential */
+    const tm_threat *threat; /* its finding (ATTACK-PATH@ID) */
+} tm_path;
+
+/* What the search did, and whether a bound cut it. */
+typedef struct {
+    size_t entries;          /* entry points found */
+    size_t entries_searched; /* ... searched before a bound stopped the search */
+    size_t found;            /* distinct paths found (before max_paths) */
+    size_t max_steps, max_paths, max_per_entry; /* the bounds */
+    bool cut_steps;  /* a route was longer than max_steps */
+    bool cut_per_entry; /* an entry reached more than max_per_entry targets: its nearest are kept */
+    bool cut_paths;  /* more than max_paths paths: the shortest are kept */
+    bool cut_work;   /* the work bound stopped the search before every entry was searched */
+} tm_paths_summary;
+
 struct tm_analysis {
     tm_arena *arena;
     const tm_model *model;
@@ -293,6 +382,9 @@ struct tm_analysis {
     size_t n_threats;
     tm_advisory_match *advisories;
     size_t n_advisories;
+    tm_path *paths; /* attack paths, shortest first (paths.c) */
+    size_t n_paths;
+    tm_paths_summary paths_summary;
     const tm_boundary **top_boundaries; /* boundaries without parent, model order */
     size_t n_top_boundaries;
     /* summary: every threat whatever its status; a threat with two letters counts under both */
@@ -302,6 +394,12 @@ struct tm_analysis {
     size_t open_by_severity[TM_SEV_COUNT];
     size_t decisions_used; /* review decisions that matched at least one threat */
 };
+
+/* The rule of the findings attack paths raise (ATTACK-PATH, written in
+ * share/stridec/paths/search.yaml), copied into `arena` (for `stridec rules`);
+ * NULL when the built-in attack-path knowledge does not load (diagnostics in
+ * d). */
+const tm_rule *tm_attack_path_rule(tm_arena *arena, tm_diags *d);
 
 /* Status counts as open for gating and colouring: open and in-progress. */
 int tm_status_is_open(tm_status s);

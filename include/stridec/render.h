@@ -19,6 +19,7 @@ typedef struct {
     tm_paper paper;
     int dfd_implicit;          /* --dfd-implicit: draw management-plane entry points */
     const char *dfd_direction; /* "TB" (default) or "LR" */
+    const char *dfd_path;      /* --dfd-path ID: draw this attack path alone (NULL: all) */
     size_t dfd_split_threshold; /* elements above which the DFD is split per boundary (0: 150) */
     /* Extra files a renderer produces besides its main output (per-boundary
      * diagrams): the renderer adds them here; the CLI writes them. NULL: none wanted. */

@@ -156,6 +156,9 @@ void cli_run_free(cli_run *run);
  * format rendered. Prints diagnostics, and with `summary` the line
  * "MODEL: N threats; wrote N files to DIR". CLI_OK, CLI_INVALID (a broken
  * --template) or CLI_OUTPUT. */
+/* report --dfd-path: CLI_OK when `id` is one of the run's attack paths, else
+ * an error naming them and CLI_INVALID. */
+int cli_check_dfd_path(const cli_run *run, const char *id);
 int cli_report_write(cli_run *run, const char *dir, const tm_format *const *fmts, size_t n_fmts,
                      const tm_render_opts *base, int summary);
 

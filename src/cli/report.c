@@ -13,7 +13,8 @@
 static const char S_help_head[] =
     "usage: stridec report MODEL... [-o DIR] [-f FORMATS] [--rules FILE]... [--template DIR]\n"
     "                      [--date DATE] [--paper a4|letter] [--dfd-implicit] [--dfd-direction TB|LR]\n"
-    "                      [--watch] [--share DIR] [--allow-path DIR]... [--advisories DIR]...\n"
+    "                      [--dfd-path ID] [--watch] [--share DIR] [--allow-path DIR]...\n"
+    "                      [--advisories DIR]...\n"
     "\n"
     "Writes the data-flow diagram and the reports of each model into DIR, every file\n"
     "atomically: a failed run leaves no half-written output. With several models, each\n"
@@ -33,6 +34,7 @@ static const char S_help_tail[] =
     "  --dfd-implicit      draw the management-plane entry points of managed services\n"
     "  --dfd-direction TB|LR\n"
     "                      the diagram's direction: top to bottom (default) or left to right\n"
+    "  --dfd-path ID       draw one attack path alone (its id in threats.json paths)\n"
     "  -w, --watch         render again whenever the model, an included file, an artifact,\n"
     "                      a rule file or a template changes (one model; Ctrl-C stops);\n"
     "                      report.html then reloads itself in the browser\n"
@@ -211,11 +213,48 @@ int cli_report_write(cli_run *runp, const char *dir, const tm_format *const *fmt
     return status;
 }
 
+/* --dfd-path names one of the model's attack paths, else an error naming
+ * them (or saying there are none). */
+int cli_check_dfd_path(const cli_run *run, const char *id)
+{
+    const tm_analysis *a = run->analysis;
+    for (size_t i = 0; i < a->n_paths; i++)
+        if (strcmp(a->paths[i].id, id) == 0)
+            return CLI_OK;
+    if (!a->n_paths) {
+        cli_error("%s: --dfd-path %s: the model has no attack path", run->model->source, id);
+        return CLI_INVALID;
+    }
+    const char *ids[CLI_MAX_LIST];
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_paths && n < CLI_MAX_LIST; i++)
+        ids[n++] = a->paths[i].id;
+    const char *near = tm_did_you_mean(id, ids, n);
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    for (size_t i = 0; i < a->n_paths && i < 8; i++)
+        tm_buf_printf(&b, "%s%s", i ? ", " : "", a->paths[i].id);
+    if (a->n_paths > 8)
+        tm_buf_printf(&b, " and %zu more", a->n_paths - 8);
+    if (near)
+        cli_error("%s: --dfd-path %s is not an attack path of the model (did you mean '%s'?)",
+                  run->model->source, id, near);
+    else
+        cli_error("%s: --dfd-path %s is not an attack path of the model; its paths: %s",
+                  run->model->source, id, b.data ? b.data : "");
+    tm_buf_free(&b);
+    return CLI_INVALID;
+}
+
 static int S_report_one(const cli_engine_opts *eo, const char *model, const char *dir,
                         const tm_format *const *fmts, size_t n_fmts, const tm_render_opts *base)
 {
     cli_run run;
     if (cli_analyze(eo, model, &run) != CLI_OK) {
+        cli_run_free(&run);
+        return CLI_INVALID;
+    }
+    if (base->dfd_path && cli_check_dfd_path(&run, base->dfd_path) != CLI_OK) {
         cli_run_free(&run);
         return CLI_INVALID;
     }
@@ -287,6 +326,12 @@ int cli_report(int argc, char **argv)
             if (strcmp(v, "LR") != 0 && strcmp(v, "TB") != 0)
                 return cli_usage("report", "--dfd-direction takes LR or TB, not '%s'", v);
             ro.dfd_direction = v;
+            continue;
+        }
+        if ((r = cli_opt_value(argc, argv, &i, "--dfd-path", NULL, &v)) != 0) {
+            if (r < 0)
+                return CLI_INVALID;
+            ro.dfd_path = v;
             continue;
         }
         if (strcmp(argv[i], "--dfd-implicit") == 0) {

@@ -48,9 +48,22 @@ static const tm_rule *S_native(const tm_ruleset *rs, size_t i)
     return &native[i];
 }
 
+/* The attack paths' finding rule (ATTACK-PATH), unless the library has a
+ * rule of that id; NULL when there is none. */
+static const tm_rule *S_path_rule(const tm_ruleset *rs)
+{
+    tm_diags *d = tm_diags_new();
+    const tm_rule *r = tm_attack_path_rule(rs->arena, d);
+    tm_diags_free(d);
+    return r && !tm_ruleset_find(rs, r->id) ? r : NULL;
+}
+
 static const tm_rule *S_find(const tm_ruleset *rs, const char *id)
 {
     const tm_rule *r = tm_ruleset_find(rs, id);
+    const tm_rule *path = r ? NULL : S_path_rule(rs);
+    if (path && strcmp(path->id, id) == 0)
+        r = path;
     size_t n = 0;
     tm_native_rules(&n);
     for (size_t i = 0; !r && i < n; i++) {
@@ -83,6 +96,9 @@ static void S_list(const tm_ruleset *rs)
     for (size_t i = 0; i < n_native; i++)
         if (S_native(rs, i))
             S_list_one(S_native(rs, i), w);
+    const tm_rule *path = S_path_rule(rs);
+    if (path)
+        S_list_one(path, w);
 }
 
 /* A text field, with continuation lines indented under the first. */

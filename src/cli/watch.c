@@ -393,7 +393,10 @@ int cli_watch(const cli_engine_opts *eo, const char *model, const char *dir,
     memset(&prev, 0, sizeof prev);
     int have = 0, status = CLI_OK;
     if (cli_analyze(eo, model, &prev) == CLI_OK) {
-        status = cli_report_write(&prev, dir, fmts, n_fmts, base, 1);
+        if (base->dfd_path && cli_check_dfd_path(&prev, base->dfd_path) != CLI_OK)
+            status = CLI_INVALID;
+        else
+            status = cli_report_write(&prev, dir, fmts, n_fmts, base, 1);
         have = status == CLI_OK;
     }
     if (!have) {

@@ -9,6 +9,7 @@
 
 #include "engine/engine.h"
 #include "engine/expr.h"
+#include "engine/paths.h"
 
 /* ------------------------------------------------------------ structure */
 
@@ -405,7 +406,9 @@ static int S_threat_cmp(const void *pa, const void *pb)
     size_t ia = S_target_index(a), ib = S_target_index(b);
     if (ia != ib)
         return ia < ib ? -1 : 1;
-    return strcmp(a->rule->id, b->rule->id);
+    int r = strcmp(a->rule->id, b->rule->id);
+    /* one rule may raise several model-wide threats (ATTACK-PATH@ENTRY~TARGET) */
+    return r ? r : strcmp(a->id, b->id);
 }
 
 /* ------------------------------------------------------------ decisions */
@@ -588,6 +591,8 @@ tm_analysis *tm_analyze(const tm_model *m, const tm_catalog *cat, const tm_rules
     for (size_t i = 0; i < n_native; i++)
         if (!tm_ruleset_find(rs, native[i].id))
             S_run_rule(&st, &native[i]);
+    /* Attack paths, over everything above (identity facts, entry points). */
+    tm_paths_analyze(a, &st.threats);
     a->threats = (tm_threat **)tm_vec_finish(&st.threats, a->arena, &a->n_threats);
     if (a->n_threats > 1)
         qsort(a->threats, a->n_threats, sizeof *a->threats, S_threat_cmp);

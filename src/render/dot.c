@@ -71,6 +71,8 @@ static const char *const S_sev_word[TM_SEV_COUNT] = {"no open threats", "low", "
 #define S_OOS_TEXT "#888888"
 #define S_BOUNDARY_PEN "#444444"
 #define S_CAPTION "#555555"
+/* Attack paths (threats.json paths): Okabe-Ito reddish purple, drawn wide. */
+#define S_PATH_PEN "#CC79A7"
 
 /* What a part uses, for the legend (which lists only these). */
 enum {
@@ -87,6 +89,7 @@ enum {
     U_COLLAPSED = 1u << 10,
     U_AGGREGATE = 1u << 11,
     U_BIDIR = 1u << 12,
+    U_PATH = 1u << 13, /* a flow of an attack path */
     U_SEV0 = 1u << 16 /* U_SEV0 << severity */
 };
 
@@ -296,6 +299,11 @@ typedef struct {
     S_clus **bclus;    /* per boundary index: its cluster in this part, or NULL */
     bool *included;    /* per element index: drawn in this part */
     unsigned used;     /* U_* flags for the legend */
+    /* Attack paths: per flow index, 1 when a path uses the flow; with
+     * --dfd-path, the one path drawn and the elements and flows it uses. */
+    unsigned char *path_flow;
+    const tm_path *only_path;
+    unsigned char *path_el;
     tm_buf t;          /* scratch for labels */
 } S_ctx;
 
@@ -614,6 +622,23 @@ static void S_flow_style(S_ctx *c, S_gedge *ed, tm_severity sev, bool unauth, bo
         c->used |= U_BIDIR;
 }
 
+/* A flow of an attack path: drawn in the path colour (its severity stays in
+ * its label, its width says whether it crosses a boundary). */
+static void S_path_style(S_ctx *c, S_gedge *ed, size_t flow)
+{
+    if (!c->path_flow || !c->path_flow[flow])
+        return;
+    int color = 0;
+    for (S_attr *a = ed->at.first; a; a = a->next)
+        if (strcmp(a->key, "color") == 0) {
+            a->val = S_PATH_PEN;
+            color = 1;
+        }
+    if (!color)
+        S_set(c->ar, &ed->at, "color", S_PATH_PEN, false);
+    c->used |= U_PATH;
+}
+
 /* Flow i as an edge from node `tail` to node `head` (its two elements, or
  * the collapsed boundaries that stand for them). */
 static void S_flow_edge_to(S_ctx *c, size_t i, const char *tail, const char *head)
@@ -657,6 +682,7 @@ static void S_flow_edge_to(S_ctx *c, size_t i, const char *tail, const char *hea
     }
     S_set(c->ar, &ed->at, "label", S_take(c), true);
     S_flow_style(c, ed, fi->max_open, unauth, unenc, fi->n_crosses > 0, f->bidirectional);
+    S_path_style(c, ed, i);
     ed->link = S_link_flow(c, ed->gid, i);
 }
 
@@ -800,7 +826,7 @@ static void S_legend(S_ctx *c)
                           s ? tm_arena_printf(c->ar, "highest open threat: %s", S_sev_word[s])
                             : S_sev_word[s]);
         }
-    if (u & (U_UNAUTH | U_UNENC | U_CROSS | U_TRIGGER | U_BIDIR | U_AGGREGATE))
+    if (u & (U_UNAUTH | U_UNENC | U_CROSS | U_TRIGGER | U_BIDIR | U_AGGREGATE | U_PATH))
         tm_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><B>Flows</B> (numbered as in every report)"
                        "</TD></TR>");
     if (u & U_UNAUTH)
@@ -816,6 +842,11 @@ static void S_legend(S_ctx *c)
         S_legend_row(b, "\xE2\x9A\xA1", "trigger: an event that invokes its target");
     if (u & U_AGGREGATE)
         S_legend_row(b, "n flows", "flows between boundaries, aggregated");
+    if (u & U_PATH)
+        S_legend_row(b,
+                     "<FONT COLOR=\"" S_PATH_PEN
+                     "\"><B>\xE2\x94\x81\xE2\x94\x81\xE2\x96\xB6</B></FONT>",
+                     c->only_path ? "attack path (dotted: an IAM step)" : "attack path");
     tm_buf_puts(b, "<TR><TD COLSPAN=\"2\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"8\">"
                    "S T R I D E: letters of the open threats</FONT></TD></TR>");
     tm_buf_puts(b, "</TABLE>");
@@ -1369,10 +1400,75 @@ static void S_outside_node(S_ctx *c, tm_map *drawn, const char *name, const tm_b
  * `only`: its elements and flows, with the other end of flows that leave it
  * drawn as the collapsed boundary it lies in (flows to one such node
  * aggregated), so a boundary's diagram stays as small as its content. */
+/* --dfd-path: the path's elements (in their boundaries) and flows, and its
+ * IAM steps (escalation, data access through a permission) as dotted edges
+ * from the element the attacker holds to the one reached, labelled with the
+ * identities and techniques they go through. */
+static void S_path_part(S_ctx *c)
+{
+    const tm_model *m = c->a->model;
+    const tm_path *p = c->only_path;
+    for (size_t i = 0; i < m->n_elements; i++)
+        if (c->path_el[i])
+            S_element_node(c, i, true);
+    for (size_t i = 0; i < m->n_flows; i++)
+        if (c->path_flow[i])
+            S_flow_edge(c, i);
+    const tm_element *held = p->entry_element;
+    tm_buf via;
+    tm_buf_init(&via, 0);
+    for (size_t k = 0; k < p->n_steps; k++) {
+        const tm_path_step *st = &p->steps[k];
+        if (st->kind == TM_STEP_ESCALATION) {
+            if (via.len)
+                tm_buf_puts(&via, "<BR/>");
+            S_html(&via, st->from_identity ? st->from_identity->name : "", S_WRAP_FLOW);
+            tm_buf_puts(&via, " \xE2\x86\x92 ");
+            S_html(&via, st->to_admin ? "administrator" : st->identity->name, S_WRAP_FLOW);
+            if (st->technique) {
+                tm_buf_puts(&via, " (");
+                S_html(&via, st->technique, 0);
+                tm_buf_puts(&via, ")");
+            }
+            if (st->via)
+                held = st->via;
+            continue;
+        }
+        if (st->kind == TM_STEP_DATA_ACCESS && !st->flow && st->element && held &&
+            held != st->element) {
+            S_gedge *ed = S_edge(c->ar, c->p, S_elname(c, held->index),
+                                 S_elname(c, st->element->index));
+            tm_buf_printf(&c->t, "<I>IAM</I>");
+            if (via.len)
+                tm_buf_printf(&c->t, "<BR/>%s", via.data);
+            tm_buf_puts(&c->t, "<BR/>");
+            S_html(&c->t, st->from_identity ? st->from_identity->name : "", S_WRAP_FLOW);
+            tm_buf_puts(&c->t, " may ");
+            S_html(&c->t, st->access & TM_PATH_READ ? "read" : "write", 0);
+            S_set(c->ar, &ed->at, "label", S_take(c), true);
+            S_set(c->ar, &ed->at, "style", "dotted", false);
+            S_set(c->ar, &ed->at, "color", S_PATH_PEN, false);
+            S_set(c->ar, &ed->at, "penwidth", "3.4", false);
+            S_set(c->ar, &ed->at, "fontname", S_FONT, false);
+            S_set(c->ar, &ed->at, "fontsize", "9", false);
+            c->used |= U_PATH;
+            tm_buf_reset(&via);
+        }
+        if (st->kind == TM_STEP_COMPROMISE && st->element)
+            held = st->element;
+    }
+    tm_buf_free(&via);
+}
+
 static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem)
 {
     const tm_model *m = c->a->model;
     S_part *p = S_part_new(c, stem, only ? only->name : NULL);
+    if (!only && c->only_path) {
+        S_path_part(c);
+        S_legend(c);
+        return p;
+    }
     if (!only) {
         /* every boundary, even an empty one, in model order */
         for (size_t i = 0; i < m->n_boundaries; i++)
@@ -1512,6 +1608,45 @@ static void S_boundary_parts(S_ctx *c, const tm_boundary *b, size_t threshold, t
         S_boundary_parts(c, bi->children[k], threshold, parts);
 }
 
+/* Which flows the attack paths use, and with --dfd-path which parts the
+ * one path drawn uses (an unknown id draws the whole diagram: the CLI
+ * rejects it before rendering). */
+static void S_path_marks(S_ctx *c)
+{
+    const tm_analysis *a = c->a;
+    const tm_model *m = a->model;
+    if (!a->n_paths)
+        return;
+    c->path_flow = tm_arena_array(c->ar, m->n_flows + 1, 1);
+    const char *want = c->o ? c->o->dfd_path : NULL;
+    for (size_t i = 0; want && i < a->n_paths; i++)
+        if (strcmp(a->paths[i].id, want) == 0)
+            c->only_path = &a->paths[i];
+    if (c->only_path)
+        c->path_el = tm_arena_array(c->ar, m->n_elements + 1, 1);
+    for (size_t i = 0; i < a->n_paths; i++) {
+        const tm_path *p = &a->paths[i];
+        if (c->only_path && p != c->only_path)
+            continue;
+        if (c->path_el && p->entry_element)
+            c->path_el[p->entry_element->index] = 1;
+        for (size_t k = 0; k < p->n_steps; k++) {
+            const tm_path_step *st = &p->steps[k];
+            if (st->flow) {
+                c->path_flow[st->flow->index] = 1;
+                if (c->path_el) {
+                    c->path_el[st->flow->from->index] = 1;
+                    c->path_el[st->flow->to->index] = 1;
+                }
+            }
+            if (c->path_el && st->element)
+                c->path_el[st->element->index] = 1;
+            if (c->path_el && st->via)
+                c->path_el[st->via->index] = 1;
+        }
+    }
+}
+
 tm_dfd *tm_dfd_build(const tm_analysis *a, const tm_render_opts *o)
 {
     const tm_model *m = a->model;
@@ -1522,8 +1657,9 @@ tm_dfd *tm_dfd_build(const tm_analysis *a, const tm_render_opts *o)
     c.included = tm_arena_array(c.ar, m->n_elements ? m->n_elements : 1, sizeof *c.included);
     tm_buf_init(&c.t, 0);
     size_t threshold = o && o->dfd_split_threshold ? o->dfd_split_threshold : S_DEFAULT_SPLIT;
+    S_path_marks(&c);
     tm_vec parts = {0};
-    if (m->n_elements <= threshold || a->n_top_boundaries == 0) {
+    if (m->n_elements <= threshold || a->n_top_boundaries == 0 || c.only_path) {
         tm_vec_push(&parts, S_detail_part(&c, NULL, "dfd"));
     } else {
         tm_vec_push(&parts, S_overview_part(&c, NULL, "dfd"));

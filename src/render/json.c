@@ -175,6 +175,146 @@ static void S_write_threat(tm_buf *out, const tm_model *m, const tm_threat *t)
     S_close(out, 4);
 }
 
+
+/* ------------------------------------------------------------ paths */
+
+static tm_node *S_loc_node(ctx *c, const tm_model *m, tm_loc loc)
+{
+    tm_node *n = S_map(c);
+    S_str(c, n, "file", loc.file ? loc.file : m->source);
+    S_put(c, n, "line", tm_node_int(c->ar, loc.line));
+    S_put(c, n, "column", tm_node_int(c->ar, loc.col));
+    return n;
+}
+
+/* A fact's value is JSON text: written as the value it is. */
+static tm_node *S_json_value(ctx *c, const char *text)
+{
+    tm_diags *d = tm_diags_new();
+    tm_node *v = text ? tm_read_json(c->ar, "fact", text, strlen(text), NULL, d) : NULL;
+    tm_diags_free(d);
+    return v ? v : (text ? tm_node_string(c->ar, text) : S_null(c));
+}
+
+static tm_node *S_access(ctx *c, unsigned access)
+{
+    static const char *const names[] = {"read", "write", "delete"};
+    tm_node *l = S_list(c);
+    for (int i = 0; i < 3; i++)
+        if (access & (1u << i))
+            tm_node_list_push(c->ar, l, tm_node_string(c->ar, names[i]));
+    return l;
+}
+
+static tm_node *S_step(ctx *c, const tm_model *m, const tm_path_step *s)
+{
+    tm_node *n = S_map(c);
+    S_str(c, n, "kind", tm_step_kind_name(s->kind));
+    S_str(c, n, "text", s->text);
+    S_str(c, n, "condition", s->says);
+    S_str(c, n, "cut", s->cut);
+    if (s->entry)
+        S_str(c, n, "entry", s->entry);
+    if (s->element)
+        S_str(c, n, "element", s->element->id);
+    if (s->flow)
+        S_str(c, n, "flow", s->flow->id);
+    if (s->from_identity)
+        S_str(c, n, "from_identity", s->from_identity->id);
+    if (s->identity)
+        S_str(c, n, "identity", s->identity->id);
+    if (s->technique) {
+        tm_node *t = S_map(c);
+        S_str(c, t, "id", s->technique);
+        S_str(c, t, "name", s->technique_name);
+        S_str(c, t, "url", s->technique_url);
+        S_put(c, n, "technique", t);
+    }
+    if (s->via)
+        S_str(c, n, "via", s->via->id);
+    if (s->access)
+        S_put(c, n, "access", S_access(c, s->access));
+    if (s->to_admin)
+        S_put(c, n, "administrator", tm_node_bool(c->ar, 1));
+    S_put(c, n, "conditional", tm_node_bool(c->ar, s->conditional));
+    tm_node *facts = S_list(c);
+    for (size_t i = 0; i < s->n_facts; i++) {
+        const tm_path_fact *f = &s->facts[i];
+        tm_node *fn = S_map(c);
+        S_str(c, fn, "path", f->path);
+        S_put(c, fn, "value", S_json_value(c, f->value));
+        S_put(c, fn, "stated", tm_node_bool(c->ar, f->stated));
+        if (f->note)
+            S_str(c, fn, "note", f->note);
+        S_put(c, fn, "location", S_loc_node(c, m, f->loc));
+        tm_node_list_push(c->ar, facts, fn);
+    }
+    S_put(c, n, "facts", facts);
+    S_put(c, n, "location", S_loc_node(c, m, s->loc));
+    return n;
+}
+
+/* threats.json `paths` (share/stridec/doc/attack-paths.md). */
+static tm_node *S_paths(ctx *c, const tm_analysis *a)
+{
+    const tm_model *m = a->model;
+    tm_node *l = S_list(c);
+    for (size_t i = 0; i < a->n_paths; i++) {
+        const tm_path *p = &a->paths[i];
+        tm_node *n = S_map(c);
+        S_str(c, n, "id", p->id);
+        S_str(c, n, "severity", tm_severity_name(p->severity));
+        S_put(c, n, "conditional", tm_node_bool(c->ar, p->conditional));
+        tm_node *en = S_map(c);
+        S_str(c, en, "type", p->entry_element ? "element" : "identity");
+        S_str(c, en, "id", p->entry_id);
+        S_str(c, en, "name", p->entry_name);
+        S_str(c, en, "rule", p->entry_rule);
+        S_put(c, n, "entry", en);
+        S_put(c, n, "also_from", S_strings(c, p->also_from, p->n_also_from));
+        tm_node *tg = S_map(c);
+        S_str(c, tg, "type", p->admin ? "identity" : "element");
+        S_str(c, tg, "id", p->target_id);
+        S_str(c, tg, "name", p->target_name);
+        S_str(c, tg, "kind", p->admin ? "administrator" : "data");
+        if (!p->admin)
+            S_str(c, tg, "classification", tm_class_name(p->target_class));
+        S_put(c, n, "target", tg);
+        if (p->threat)
+            S_str(c, n, "threat", p->threat->id);
+        tm_node *steps = S_list(c);
+        for (size_t k = 0; k < p->n_steps; k++)
+            tm_node_list_push(c->ar, steps, S_step(c, m, &p->steps[k]));
+        S_put(c, n, "steps", steps);
+        tm_node_list_push(c->ar, l, n);
+    }
+    return l;
+}
+
+static tm_node *S_paths_search(ctx *c, const tm_analysis *a)
+{
+    const tm_paths_summary *s = &a->paths_summary;
+    tm_node *n = S_map(c);
+    S_put(c, n, "entries", tm_node_int(c->ar, (long long)s->entries));
+    S_put(c, n, "entries_searched", tm_node_int(c->ar, (long long)s->entries_searched));
+    S_put(c, n, "paths_found", tm_node_int(c->ar, (long long)s->found));
+    S_put(c, n, "paths_reported", tm_node_int(c->ar, (long long)a->n_paths));
+    S_put(c, n, "max_steps", tm_node_int(c->ar, (long long)s->max_steps));
+    S_put(c, n, "max_paths", tm_node_int(c->ar, (long long)s->max_paths));
+    S_put(c, n, "max_per_entry", tm_node_int(c->ar, (long long)s->max_per_entry));
+    tm_node *cut = S_list(c);
+    if (s->cut_steps)
+        tm_node_list_push(c->ar, cut, tm_node_string(c->ar, "max_steps"));
+    if (s->cut_paths)
+        tm_node_list_push(c->ar, cut, tm_node_string(c->ar, "max_paths"));
+    if (s->cut_per_entry)
+        tm_node_list_push(c->ar, cut, tm_node_string(c->ar, "max_per_entry"));
+    if (s->cut_work)
+        tm_node_list_push(c->ar, cut, tm_node_string(c->ar, "work"));
+    S_put(c, n, "cut_by", cut);
+    return n;
+}
+
 static tm_node *S_summary(ctx *cc, const tm_analysis *a)
 {
     ctx c = *cc;
@@ -287,6 +427,10 @@ int tm_render_json(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
     }
     if (a->n_threats)
         tm_buf_puts(out, "\n  ]");
+    tm_buf_puts(out, ",\n  \"paths\": ");
+    tm_write_json_at(S_paths(&c, a), out, 2);
+    tm_buf_puts(out, ",\n  \"paths_search\": ");
+    tm_write_json_at(S_paths_search(&c, a), out, 2);
     tm_buf_puts(out, ",\n  \"summary\": ");
     tm_write_json_at(summary, out, 2);
     tm_buf_puts(out, "\n}\n");

@@ -953,6 +953,102 @@ static void S_threat_cells(tm_pdf *p, const tm_node *th, tm_pdf_cell *c)
                                 0, 6.5f, 0, 1});
 }
 
+/* S — the attack paths (share/stridec/doc/attack-paths.md): a table, then
+ * each path's steps with what lets each happen and what cuts it. */
+static void S_section_paths(tm_pdf *p, const tm_node *data)
+{
+    const tm_node *ps = tm_node_get(tm_node_get(data, "weak"), "paths");
+    if (!ps)
+        return;
+    tm_pdf_heading(p, 2, S_sd(ps, "heading", "Attack paths"));
+    tm_pdf_para(p, tm_arena_printf(p->ar,
+                                   "From every entry point, over data flows and IAM escalation, to "
+                                   "the stores of confidential or restricted data and to "
+                                   "administrator. Each step says what lets it happen and what "
+                                   "cuts it. %s",
+                                   S_sd(ps, "searched", "")));
+    if (S_s(ps, "cut"))
+        tm_pdf_para_ex(p, S_s(ps, "cut"), p->bold, 9, TM_PDF_WARN, 0);
+    const tm_node *list = S_l(ps, "list");
+    if (!S_n(list)) {
+        S_empty_note(p, "No attack path was found.");
+        return;
+    }
+    tm_pdf_table t;
+    tm_pdf_table_begin(&t, p, 7.5f, 6, "#", 0.05, "Severity", 0.11, "From", 0.22, "To", 0.22,
+                       "Steps", 0.07, "Escalation, finding", 0.33);
+    for (size_t i = 0; i < S_n(list); i++) {
+        const tm_node *x = list->items[i];
+        tm_pdf_cell c[6];
+        c[0] = tm_pdf_cell1(tm_arena_printf(p->ar, "%lld", S_i(x, "number")));
+        const char *sev = S_sd(x, "severity", "");
+        c[1] = tm_pdf_cell1(NULL);
+        tm_pdf_cell_add(&c[1], sev, 1);
+        if (S_b(x, "conditional"))
+            tm_pdf_cell_run(&c[1], (tm_pdf_run){"conditional", 0, 6.5f, 0, 0});
+        c[1].filled = 1;
+        tm_pdf_severity_colours(sev, &c[1].fill, &c[1].ink);
+        c[2] = tm_pdf_cell1(S_s(x, "entry"));
+        tm_pdf_cell_run(&c[2], (tm_pdf_run){S_s(x, "entry_rule"), 0, 6.5f, 0, 1});
+        c[3] = tm_pdf_cell1(S_s(x, "target"));
+        tm_pdf_cell_run(&c[3], (tm_pdf_run){S_s(x, "target_kind"), 0, 6.5f, 0, 1});
+        c[4] = tm_pdf_cell1(tm_arena_printf(p->ar, "%lld", S_i(x, "n_steps")));
+        c[5] = tm_pdf_cell1(S_sd(x, "techniques_text", "no escalation"));
+        tm_pdf_cell_run(&c[5], (tm_pdf_run){S_s(x, "threat"), 0, 6.5f, 1, 1});
+        tm_pdf_table_row(&t, c);
+    }
+    tm_pdf_table_end(&t);
+    for (size_t i = 0; i < S_n(list); i++) {
+        const tm_node *x = list->items[i];
+        const tm_node *steps = S_l(x, "steps");
+        tm_pdf_table st;
+        tm_pdf_table_begin(&st, p, 7.5f, 4, "#", 0.05, "Step, and what lets it happen", 0.49,
+                           "What cuts the path here", 0.28, "Stated at", 0.18);
+        tm_pdf_need(p, 90);
+        tm_pdf_caption(p, tm_arena_printf(p->ar, "Path %lld: %s \xE2\x86\x92 %s (%s, %s)",
+                                          S_i(x, "number"), S_sd(x, "entry", "?"),
+                                          S_sd(x, "target", "?"), S_sd(x, "target_kind", ""),
+                                          S_sd(x, "severity", "")));
+        tm_pdf_para_ex(p,
+                       tm_arena_printf(p->ar, "Path %s, finding %s.%s%s%s", S_sd(x, "id", ""),
+                                       S_sd(x, "threat", ""),
+                                       S_s(x, "also_from_text") ? " The same route also starts "
+                                                                  "from: "
+                                                                : "",
+                                       S_sd(x, "also_from_text", ""),
+                                       S_s(x, "also_from_text") ? "." : ""),
+                       p->reg, 8, TM_PDF_GREY, 0);
+        p->y -= 3;
+        for (size_t k = 0; k < S_n(steps); k++) {
+            const tm_node *sn = steps->items[k];
+            tm_pdf_cell c[4];
+            c[0] = tm_pdf_cell1(tm_arena_printf(p->ar, "%lld", S_i(sn, "number")));
+            c[1] = tm_pdf_cell1(NULL);
+            tm_pdf_cell_run(&c[1], (tm_pdf_run){S_s(sn, "kind"), 1, 6.5f, 0, 1});
+            tm_pdf_cell_add(&c[1], S_s(sn, "text"), 0);
+            tm_pdf_cell_run(&c[1],
+                            (tm_pdf_run){tm_arena_printf(p->ar, "Because %s%s",
+                                                         S_sd(sn, "condition", "?"),
+                                                         S_b(sn, "conditional")
+                                                             ? " (conditional)"
+                                                             : ""),
+                                         0, 7, 0, 1});
+            const tm_node *facts = S_l(sn, "facts");
+            for (size_t f = 0; f < S_n(facts) && f < 6; f++)
+                tm_pdf_cell_run(&c[1], (tm_pdf_run){tm_arena_printf(p->ar, "%s = %s",
+                                                                    S_sd(facts->items[f], "path", ""),
+                                                                    S_sd(facts->items[f], "value",
+                                                                         "")),
+                                                    0, 6.5f, 0, 1});
+            c[2] = tm_pdf_cell1(S_sd(sn, "cut", "(the next step's cut)"));
+            c[3] = tm_pdf_cell1(NULL);
+            tm_pdf_cell_run(&c[3], (tm_pdf_run){S_s(sn, "location"), 0, 6.5f, 0, 0});
+            tm_pdf_table_row(&st, c);
+        }
+        tm_pdf_table_end(&st);
+    }
+}
+
 /* S — Security weak points */
 static void S_section_weak(tm_pdf *p, const tm_node *data)
 {
@@ -965,6 +1061,7 @@ static void S_section_weak(tm_pdf *p, const tm_node *data)
                                    "to search for in threats.json, threats.sarif and the model's "
                                    "threats: decisions.",
                                    S_i(wp, "n_threats")));
+    S_section_paths(p, data);
     const tm_node *groups = S_l(wp, "groups");
     if (!S_n(groups))
         S_empty_note(p, "No threats were found.");
@@ -1184,11 +1281,13 @@ static int S_parse_date(const char *s, HPDF_Date *dt)
 
 static size_t S_count_toc(const tm_node *data, size_t dfd_parts)
 {
-    /* The 6 sections; L: 5 subsections; O: the diagrams + 6; S: one per
-     * threat group; Show: 2; checklist: one per LOSS letter; worksheet: none.
-     * Must match the headings the sections draw (checked after layout). */
-    return 6 + 5 + dfd_parts + 6 + S_n(S_l(tm_node_get(data, "weak"), "groups")) + 2 +
-           S_n(S_l(data, "checklist"));
+    /* The 6 sections; L: 5 subsections; O: the diagrams + 6; S: the attack
+     * paths and one per threat group; Show: 2; checklist: one per LOSS
+     * letter; worksheet: none. Must match the headings the sections draw
+     * (checked after layout). */
+    const tm_node *weak = tm_node_get(data, "weak");
+    return 6 + 5 + dfd_parts + 6 + (tm_node_get(weak, "paths") ? 1 : 0) +
+           S_n(S_l(weak, "groups")) + 2 + S_n(S_l(data, "checklist"));
 }
 
 static int S_build(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o, const tm_node *data)

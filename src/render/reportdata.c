@@ -617,6 +617,197 @@ static tm_node *S_weak_points(rd *r)
     return groups;
 }
 
+
+/* S: attack paths (share/stridec/doc/attack-paths.md): a table, and each
+ * path's steps with links to the parts they name (their threat group when
+ * the part has one). */
+static const char *S_part_anchor(rd *r, const tm_path_step *s)
+{
+    const tm_analysis *a = r->a;
+    if (s->flow && a->flows[s->flow->index].n_threats)
+        return tm_arena_printf(r->ar, "t-flow-%s", s->flow->id);
+    if (s->element && a->elements[s->element->index].n_threats)
+        return tm_arena_printf(r->ar, "t-element-%s", s->element->id);
+    if (s->identity && a->identities[s->identity->index].n_threats)
+        return tm_arena_printf(r->ar, "t-identity-%s", s->identity->id);
+    return NULL;
+}
+
+/* The anchor GitHub gives a Markdown heading (lower case; letters, digits,
+ * '-' and '_' kept, spaces to '-', other ASCII dropped): report.md links to
+ * the "### KIND: NAME" heading of a part's threat group. */
+static const char *S_md_anchor(rd *r, const char *kind, const char *name)
+{
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    const char *parts[3] = {kind, ": ", name};
+    for (int k = 0; k < 3; k++)
+        for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
+            if (*p >= 'A' && *p <= 'Z')
+                tm_buf_putc(&b, (char)(*p - 'A' + 'a'));
+            else if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+                     *p == '_' || *p >= 0x80)
+                tm_buf_putc(&b, (char)*p);
+            else if (*p == ' ')
+                tm_buf_putc(&b, '-');
+        }
+    const char *res = tm_arena_strdup(r->ar, b.data ? b.data : "");
+    tm_buf_free(&b);
+    return res;
+}
+
+static const char *S_part_md(rd *r, const tm_path_step *s)
+{
+    const tm_analysis *a = r->a;
+    if (s->flow && a->flows[s->flow->index].n_threats)
+        return S_md_anchor(r, "flow",
+                           tm_arena_printf(r->ar, "#%u %s", a->flows[s->flow->index].number,
+                                           s->flow->name ? s->flow->name : s->flow->id));
+    if (s->element && a->elements[s->element->index].n_threats)
+        return S_md_anchor(r, "element", S_name(s->element));
+    if (s->identity && a->identities[s->identity->index].n_threats)
+        return S_md_anchor(r, "identity", s->identity->name ? s->identity->name : s->identity->id);
+    return NULL;
+}
+
+static const char *S_step_part(rd *r, const tm_path_step *s)
+{
+    if (s->flow)
+        return tm_arena_printf(r->ar, "#%u %s", r->a->flows[s->flow->index].number,
+                               s->flow->name ? s->flow->name : s->flow->id);
+    if (s->kind == TM_STEP_ESCALATION || (s->kind == TM_STEP_DATA_ACCESS && s->from_identity &&
+                                          !s->element))
+        return s->identity ? (s->identity->name ? s->identity->name : s->identity->id) : NULL;
+    if (s->element)
+        return S_name(s->element);
+    if (s->identity)
+        return s->identity->name ? s->identity->name : s->identity->id;
+    return NULL;
+}
+
+static tm_node *S_paths(rd *r)
+{
+    const tm_analysis *a = r->a;
+    const tm_paths_summary *sum = &a->paths_summary;
+    tm_node *n = S_map(r);
+    tm_node *l = S_list(r);
+    size_t by_sev[TM_SEV_COUNT] = {0};
+    for (size_t i = 0; i < a->n_paths; i++) {
+        const tm_path *p = &a->paths[i];
+        by_sev[p->severity]++;
+        tm_node *pn = S_map(r);
+        S_int(r, pn, "number", (long long)(i + 1));
+        S_str(r, pn, "id", p->id);
+        S_str(r, pn, "anchor", tm_arena_printf(r->ar, "path-%s", p->id));
+        S_str(r, pn, "severity", tm_severity_name(p->severity));
+        S_bool(r, pn, "conditional", p->conditional);
+        S_str(r, pn, "entry", p->entry_name);
+        S_str(r, pn, "entry_id", p->entry_id);
+        S_str(r, pn, "entry_rule", strcmp(p->entry_rule, "external") == 0
+                                       ? "external entity"
+                                       : p->entry_rule);
+        S_str(r, pn, "target", p->target_name);
+        S_str(r, pn, "target_id", p->target_id);
+        S_str(r, pn, "target_kind",
+              p->admin ? "administrator"
+                       : tm_arena_printf(r->ar, "%s data", tm_class_name(p->target_class)));
+        S_int(r, pn, "n_steps", (long long)p->n_steps);
+        const char **also = tm_arena_array(r->ar, p->n_also_from + 1, sizeof *also);
+        for (size_t k = 0; k < p->n_also_from; k++) {
+            const tm_ref *ref = tm_model_find(a->model, p->also_from[k]);
+            also[k] = p->also_from[k];
+            if (ref && ref->kind == TM_REF_ELEMENT)
+                also[k] = S_name(ref->ptr);
+            else if (ref && ref->kind == TM_REF_IDENTITY)
+                also[k] = ((const tm_identity *)ref->ptr)->name;
+        }
+        S_texts(r, pn, "also_from", also, p->n_also_from);
+        if (p->threat) {
+            S_str(r, pn, "threat", p->threat->id);
+            S_str(r, pn, "status", tm_status_name(p->threat->status));
+            S_str(r, pn, "description", p->threat->description);
+        }
+        tm_node *steps = S_list(r);
+        const char **tech = tm_arena_array(r->ar, p->n_steps + 1, sizeof *tech);
+        size_t n_tech = 0;
+        for (size_t k = 0; k < p->n_steps; k++) {
+            const tm_path_step *s = &p->steps[k];
+            tm_node *sn = S_map(r);
+            S_int(r, sn, "number", (long long)(k + 1));
+            S_str(r, sn, "kind", tm_step_kind_name(s->kind));
+            S_str(r, sn, "text", s->text);
+            S_str(r, sn, "condition", s->says);
+            S_str(r, sn, "cut", s->cut);
+            S_bool(r, sn, "conditional", s->conditional);
+            S_str(r, sn, "part", S_step_part(r, s));
+            S_str(r, sn, "part_anchor", S_part_anchor(r, s));
+            S_str(r, sn, "part_md", S_part_md(r, s));
+            if (s->technique) {
+                S_str(r, sn, "technique", s->technique);
+                S_str(r, sn, "technique_name", s->technique_name);
+                S_str(r, sn, "technique_url", s->technique_url);
+                tech[n_tech++] = s->technique;
+            }
+            if (s->loc.line)
+                S_str(r, sn, "location",
+                      tm_arena_printf(r->ar, "%s:%u:%u",
+                                      s->loc.file ? s->loc.file : a->model->source,
+                                      (unsigned)s->loc.line, (unsigned)s->loc.col));
+            S_bool(r, sn, "has_facts", s->n_facts > 0);
+            tm_node *facts = S_list(r);
+            for (size_t f = 0; f < s->n_facts; f++) {
+                const tm_path_fact *fa = &s->facts[f];
+                tm_node *fn = S_map(r);
+                S_str(r, fn, "path", fa->path);
+                S_str(r, fn, "value", fa->value);
+                S_bool(r, fn, "stated", fa->stated);
+                if (fa->loc.line)
+                    S_str(r, fn, "location",
+                          tm_arena_printf(r->ar, "%s:%u:%u",
+                                          fa->loc.file ? fa->loc.file : a->model->source,
+                                          (unsigned)fa->loc.line, (unsigned)fa->loc.col));
+                S_push(r, facts, fn);
+            }
+            S_put(r, sn, "facts", facts);
+            S_push(r, steps, sn);
+        }
+        S_put(r, pn, "steps", steps);
+        S_texts(r, pn, "techniques", tech, n_tech);
+        S_push(r, l, pn);
+    }
+    S_put(r, n, "list", l);
+    S_bool(r, n, "any", a->n_paths > 0);
+    S_int(r, n, "count", (long long)a->n_paths);
+    S_int(r, n, "critical", (long long)by_sev[TM_SEV_CRITICAL]);
+    S_int(r, n, "high", (long long)by_sev[TM_SEV_HIGH]);
+    S_str(r, n, "searched",
+          tm_arena_printf(r->ar,
+                          "%zu entry point%s searched (%zu in all), routes of at most %zu steps.",
+                          sum->entries_searched, sum->entries_searched == 1 ? "" : "s",
+                          sum->entries, sum->max_steps));
+    tm_buf b;
+    tm_buf_init(&b, 0);
+    if (sum->cut_paths)
+        tm_buf_printf(&b, "%zu paths were found; the %zu shortest are shown. ", sum->found,
+                      a->n_paths);
+    if (sum->cut_per_entry)
+        tm_buf_printf(&b, "Some entry points reach more than %zu targets; their %zu nearest are "
+                          "searched. ",
+                      sum->max_per_entry, sum->max_per_entry);
+    if (sum->cut_steps)
+        tm_buf_printf(&b, "Some routes are longer than %zu steps and were not followed. ",
+                      sum->max_steps);
+    if (sum->cut_work)
+        tm_buf_printf(&b, "The search stopped after %zu of %zu entry points (its work bound). ",
+                      sum->entries_searched, sum->entries);
+    if (b.len)
+        S_str(r, n, "cut", tm_arena_strndup(r->ar, b.data, b.len - 1));
+    tm_buf_free(&b);
+    S_str(r, n, "heading", "Attack paths");
+    S_str(r, n, "anchor", "attack-paths");
+    return n;
+}
+
 /* S: dashboard counts, with bar lengths precomputed for logic-less templates. */
 static tm_node *S_bar(rd *r, const char *key, const char *label, size_t count, size_t max)
 {
@@ -928,6 +1119,7 @@ tm_node *tm_report_data(const tm_analysis *a, const tm_render_opts *o, tm_arena 
 
     tm_node *wp = S_map(&r);
     S_put(&r, wp, "groups", S_weak_points(&r));
+    S_put(&r, wp, "paths", S_paths(&r));
     S_int(&r, wp, "n_threats", (long long)a->n_threats);
     S_put(&r, wp, "section", loss->items[2]); /* its LOSS heading and anchor */
     S_put(&r, root, "weak", wp);

@@ -324,6 +324,39 @@ static tm_node *S_suppressions(tm_arena *ar, const tm_model *m, const tm_threat 
 
 /* One result: the threat, where it is, its descriptor and, once reviewed,
  * its suppression. */
+/* An attack path's steps as a code flow: one thread-flow location per step,
+ * where the model states it, with what happens there (code scanning shows
+ * them as the path's steps). */
+static void S_code_flow(tm_arena *ar, const tm_model *m, const tm_path *p, tm_node *res)
+{
+    tm_node *tf = S_map(ar), *locs = S_list(ar);
+    for (size_t k = 0; k < p->n_steps; k++) {
+        const tm_path_step *st = &p->steps[k];
+        tm_node *tl = S_map(ar), *loc = S_map(ar), *phys = S_map(ar), *art = S_map(ar);
+        S_str(ar, art, "uri", st->loc.file ? st->loc.file : m->source);
+        tm_node_map_put(ar, phys, "artifactLocation", 0, 0, art);
+        if (st->loc.line) {
+            tm_node *region = S_map(ar);
+            tm_node_map_put(ar, region, "startLine", 0, 0, tm_node_int(ar, st->loc.line));
+            if (st->loc.col)
+                tm_node_map_put(ar, region, "startColumn", 0, 0, tm_node_int(ar, st->loc.col));
+            tm_node_map_put(ar, phys, "region", 0, 0, region);
+        }
+        tm_node_map_put(ar, loc, "physicalLocation", 0, 0, phys);
+        tm_node_map_put(ar, loc, "message", 0, 0,
+                        S_text(ar, tm_arena_printf(ar, "%zu. %s: %s", k + 1,
+                                                   tm_step_kind_name(st->kind), st->text)));
+        tm_node_map_put(ar, tl, "location", 0, 0, loc);
+        tm_node_list_push(ar, locs, tl);
+    }
+    tm_node_map_put(ar, tf, "locations", 0, 0, locs);
+    tm_node *tfs = S_list(ar), *cf = S_map(ar), *cfs = S_list(ar);
+    tm_node_list_push(ar, tfs, tf);
+    tm_node_map_put(ar, cf, "threadFlows", 0, 0, tfs);
+    tm_node_list_push(ar, cfs, cf);
+    tm_node_map_put(ar, res, "codeFlows", 0, 0, cfs);
+}
+
 static tm_node *S_result(tm_arena *ar, const tm_model *m, const tm_threat *t, const S_use *u)
 {
     tm_node *res = S_map(ar);
@@ -413,6 +446,9 @@ static void S_run(const tm_analysis *a, tm_buf *out)
     for (size_t i = 0; i < a->n_threats; i++) {
         const tm_threat *t = a->threats[i];
         tm_node *res = S_result(scratch, m, t, tm_map_get(rs.by_id, t->rule->id));
+        for (size_t k = 0; k < a->n_paths; k++)
+            if (a->paths[k].threat == t)
+                S_code_flow(scratch, m, &a->paths[k], res);
         tm_buf_puts(out, "        ");
         tm_write_json_at(res, out, 8);
         tm_buf_puts(out, i + 1 < a->n_threats ? ",\n" : "\n      ]");
