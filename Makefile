@@ -19,10 +19,10 @@ VERSION    := 0.1.0
 # The project's home: SARIF rule links (helpUri) and informationUri point into it.
 URL        ?= https://github.com/stridec/stridec
 
-PKGS       := libxml-2.0 libcjson yaml-0.1 libcgraph libgvc
+PKGS       := libxml-2.0 libcjson yaml-0.1 libcgraph libgvc glib-2.0 zlib
 # Debian packages: build, test and report-checking tools.
 DEB_BUILD  := gcc make pkg-config libxml2-dev libcjson-dev libyaml-dev libgraphviz-dev \
-              libhpdf-dev fonts-dejavu-core
+              libhpdf-dev libglib2.0-dev zlib1g-dev fonts-dejavu-core
 DEB_TEST   := check valgrind libxml2-utils graphviz poppler-utils openssl groff-base man-db chromium
 DEB_ALL    := $(DEB_BUILD) $(DEB_TEST)
 
@@ -35,12 +35,12 @@ PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(HPDF_LIBS) -lm
 CHECK_LIBS  = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 CFLAGS     ?=
 ALL_CFLAGS  = -std=c11 $(WARN) $(OPT) $(DEFS) -Iinclude -Isrc -I$(B) $(PKG_CFLAGS) $(CFLAGS)
-# Graphviz's and libharu's headers are not -pedantic clean: include them as system headers.
-ALL_CFLAGS += $(patsubst -I%,-isystem %,$(filter -I%graphviz%,$(PKG_CFLAGS)))
+# Graphviz's and GLib's headers are not -pedantic clean: include them as system headers.
+ALL_CFLAGS += $(patsubst -I%,-isystem %,$(filter -I%graphviz% -I%glib%,$(PKG_CFLAGS)))
 
 B          ?= build
 LIB_SRC    := $(sort $(wildcard src/base/*.c src/doc/*.c src/model/*.c src/iam/*.c src/import/*.c \
-                src/engine/*.c src/render/*.c))
+                src/engine/*.c src/render/*.c src/render/dfd/*.c))
 CLI_SRC    := $(sort $(wildcard src/cli/*.c))
 TEST_SRC   := $(sort $(wildcard tests/unit/*.c))
 EMBED_IN   := $(sort $(wildcard share/stridec/types.yaml share/stridec/iam/*.yaml share/stridec/iam/*.jsonl \

@@ -13,10 +13,32 @@
 #define STRIDEC_RENDER_DFD_H
 
 #include <cgraph.h>
+#include <stdbool.h>
 
 #include "render/render_impl.h"
 
 typedef struct tm_dfd tm_dfd;
+
+/* What a drawn object stands for, so that every format can link it to its
+ * section in the reports and give it a tooltip. Built with the diagram and
+ * owned by it. */
+typedef enum {
+    TM_DFD_LINK_ELEMENT,  /* an element's node (index: into the model's elements) */
+    TM_DFD_LINK_FLOW,     /* one flow's edge (index: into the flows) */
+    TM_DFD_LINK_BOUNDARY, /* a boundary's cluster, or its collapsed node (index: boundaries) */
+    TM_DFD_LINK_FLOWS     /* an aggregated edge of several flows (key: the collapsed
+                             boundary whose crossings list them, else its first flow) */
+} tm_dfd_link_kind;
+
+typedef struct {
+    tm_dfd_link_kind kind;
+    size_t index;
+    const char *key;    /* "element:ID", "flow:ID" or "boundary:ID" */
+    const char *anchor; /* its section in report.html (tm_report_anchor) */
+    const char *part;   /* a collapsed boundary: the stem of the diagram of its inside */
+    const char *title;  /* plain UTF-8, newline-separated, bounded: what it is, its open threats */
+    bool home;          /* drawn as itself, not as the outside end of another boundary's flows */
+} tm_dfd_link;
 
 /* Build the diagram(s) for an analysis with the options' direction, implicit
  * entry points and split threshold. Never fails (out of memory aborts).
@@ -32,20 +54,19 @@ const tm_dfd *tm_dfd_get(const tm_analysis *a, const tm_render_opts *o, tm_dfd *
 size_t tm_dfd_count(const tm_dfd *dfd);
 /* File name stem of a part: "dfd" for part 0, "dfd-BOUNDARY" (sanitized) for the others. */
 const char *tm_dfd_stem(const tm_dfd *dfd, size_t part);
+/* A part's title as plain text ("Shop: data-flow diagram, overview ..."). */
+const char *tm_dfd_title(const tm_dfd *dfd, size_t part);
 /* Number of element nodes of the model drawn in a part (tests: node counts). */
 size_t tm_dfd_element_nodes(const tm_dfd *dfd, size_t part);
+
+/* The link of the object whose Graphviz `id` is gid in a part's cgraph
+ * graph, or NULL (the legend, invisible edges, implicit entry points). */
+const tm_dfd_link *tm_dfd_link_of(const tm_dfd *dfd, size_t part, const char *gid);
 
 /* Append a part's DOT text to out. 0, or -1 when out hit its limit. */
 int tm_dfd_write_dot(const tm_dfd *dfd, size_t part, tm_buf *out);
 
 /* A part as a cgraph graph, ready for gvLayout. Caller closes with agclose. */
 Agraph_t *tm_dfd_agraph(const tm_dfd *dfd, size_t part);
-
-/* Render part `part` of the run's diagram as "svg" or "png" into out, laying
- * it out once per run (the layout is kept in the render cache). HTML and PDF
- * renderers embed the main diagram through this (part 0); it adds no extra
- * outputs. 0 on success; -1 with a diagnostic. */
-int tm_dfd_render_image(const tm_analysis *a, const tm_render_opts *o, const char *format,
-                        size_t part, tm_buf *out, tm_diags *d);
 
 #endif

@@ -37,6 +37,18 @@
 #ifndef S_GRID_MIN
 #define S_GRID_MIN 12 /* more sibling nodes than this on one rank are drawn as a grid */
 #endif
+/* Code points of model text in one label (names, types, protocols): the
+ * rest is cut with an ellipsis (S_html). */
+#ifndef TM_DFD_MAX_LABEL
+#define TM_DFD_MAX_LABEL 80
+#endif
+#define S_MAX_TITLE_THREATS 8 /* open threats listed in a node's or edge's tooltip */
+/* Virtual nodes (ranks spanned by the flows that rank) above which a part's
+ * flows stop ranking: S_MAX_SPAN plus S_MAX_SPAN_PER_NODE per node. */
+#ifndef S_MAX_SPAN
+#define S_MAX_SPAN 1000
+#endif
+#define S_MAX_SPAN_PER_NODE 10
 #define S_GRID_NODESEP "0.5" /* spacing in a part with grids, for the labels at grid ends */
 #define S_GRID_RANKSEP "1.0"
 
@@ -93,32 +105,44 @@ typedef struct {
     S_attr *first, *last;
 } S_attrs;
 
+/* Every object has a generated id (gid): a node's or cluster's name, or
+ * "edgeN" for the N-th edge of its part. It becomes the object's `id` in
+ * the cgraph graph (not in the DOT text), so the drawing recorded from the
+ * layout (image.c) knows which object drew what; a gid with a link says
+ * what the object stands for (tm_dfd_link). */
 typedef struct S_gnode {
     const char *name;
     S_attrs at;
     bool pinned; /* never moved into a grid (implicit entry points sit by their element) */
+    const tm_dfd_link *link;
     struct S_gnode *next;
 } S_gnode;
 
 typedef struct S_clus {
     const char *name;
     S_attrs at;
+    const tm_dfd_link *link;
     S_gnode *nodes, *nodes_last;
     struct S_clus *kids, *kids_last, *next;
 } S_clus;
 
 typedef struct S_gedge {
     const char *tail, *head;
+    const char *gid;
     S_attrs at;
+    const tm_dfd_link *link;
     struct S_gedge *next;
 } S_gedge;
 
 typedef struct {
     const char *stem;
+    const char *title; /* plain text: the system and what this diagram shows */
     size_t n_element_nodes;
     S_attrs gat, nat, eat; /* graph, node and edge defaults */
     S_clus root;
     S_gedge *edges, *edges_last;
+    size_t n_edges;
+    tm_map *links; /* gid -> tm_dfd_link */
 } S_part;
 
 struct tm_dfd {
@@ -169,6 +193,7 @@ static S_gedge *S_edge(tm_arena *ar, S_part *p, const char *tail, const char *he
     S_gedge *e = tm_arena_alloc(ar, sizeof *e);
     e->tail = tail;
     e->head = head;
+    e->gid = tm_arena_printf(ar, "edge%zu", p->n_edges++);
     if (p->edges_last)
         p->edges_last->next = e;
     else
@@ -183,12 +208,20 @@ static S_gedge *S_edge(tm_arena *ar, S_part *p, const char *tail, const char *he
  * entities, control characters (C0, DEL, C1) and the non-characters U+FFFE
  * and U+FFFF are dropped (they are not allowed in SVG's XML). With wrap > 0,
  * lines are broken at a space after about `wrap` code points. Newlines in
- * the text become line breaks. Models are validated UTF-8. */
+ * the text become line breaks. Text past TM_DFD_MAX_LABEL code points is
+ * cut with an ellipsis: a diagram label is a pointer into the reports,
+ * which keep the whole text, and Graphviz's text measurement (Pango) and
+ * layout slow down with each code point (a 10 MB name took seconds and
+ * made Pango fail its own assertions). Models are validated UTF-8. */
 static void S_html(tm_buf *b, const char *s, size_t wrap)
 {
-    size_t col = 0;
+    size_t col = 0, total = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         unsigned char c = *p;
+        if ((c & 0xC0) != 0x80 && total++ == TM_DFD_MAX_LABEL) {
+            tm_buf_puts(b, "\xE2\x80\xA6");
+            return;
+        }
         if (c == '\n' || (c == ' ' && wrap && col >= wrap)) {
             tm_buf_puts(b, "<BR/>");
             col = 0;
@@ -216,6 +249,28 @@ static void S_html(tm_buf *b, const char *s, size_t wrap)
         }
         if ((c & 0xC0) != 0x80) /* count code points, not bytes */
             col++;
+    }
+}
+
+/* Append model text as plain text for a tooltip (an SVG <title>): at most
+ * max code points, then an ellipsis; control characters and newlines
+ * become spaces. The SVG writer escapes it. */
+static void S_plain(tm_buf *b, const char *s, size_t max)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        unsigned char c = *p;
+        if ((c & 0xC0) != 0x80 && n++ == max) {
+            tm_buf_puts(b, "\xE2\x80\xA6");
+            return;
+        }
+        if (c < 0x20 || c == 0x7f)
+            c = ' ';
+        else if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            p++;
+            c = ' ';
+        }
+        tm_buf_putc(b, (char)c);
     }
 }
 
@@ -262,6 +317,125 @@ static const char *S_take(S_ctx *c)
 static const char *S_elname(S_ctx *c, size_t i)
 {
     return tm_arena_printf(c->ar, "e%zu", i);
+}
+
+/* -------------------------------------------------------------- links */
+
+/* What gid stands for in this part: its key, its section in the reports
+ * (tm_report_anchor) and its tooltip, filled in by the caller. */
+static tm_dfd_link *S_link(S_ctx *c, const char *gid, tm_dfd_link_kind kind, size_t index,
+                           const char *kind_name, const char *id, bool threats)
+{
+    tm_dfd_link *l = tm_arena_alloc(c->ar, sizeof *l);
+    l->kind = kind;
+    l->index = index;
+    l->key = tm_arena_printf(c->ar, "%s:%s", kind_name, id);
+    l->anchor = tm_report_anchor(c->ar, kind_name, id, threats);
+    tm_map_put(c->p->links, gid, l);
+    return l;
+}
+
+/* The tooltip's threat lines: the count, then the open threats (at most
+ * S_MAX_TITLE_THREATS, worst first as the engine orders them per target). */
+static void S_title_threats(tm_buf *b, const tm_threat *const *th, size_t n, tm_severity worst)
+{
+    size_t open = 0;
+    for (size_t k = 0; k < n; k++)
+        open += tm_status_is_open(th[k]->status) != 0;
+    if (n == 0) {
+        tm_buf_puts(b, "\nno threats found");
+        return;
+    }
+    tm_buf_printf(b, "\n%zu open threat%s", open, open == 1 ? "" : "s");
+    if (open)
+        tm_buf_printf(b, " (highest: %s)", S_sev_word[worst]);
+    if (n > open)
+        tm_buf_printf(b, ", %zu decided", n - open);
+    size_t listed = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!tm_status_is_open(th[k]->status))
+            continue;
+        if (listed++ == S_MAX_TITLE_THREATS) {
+            tm_buf_printf(b, "\n\xE2\x80\xA6 and %zu more", open - S_MAX_TITLE_THREATS);
+            break;
+        }
+        tm_buf_printf(b, "\n%s ", S_sev_tag[th[k]->severity][0] ? S_sev_tag[th[k]->severity] : "-");
+        S_plain(b, th[k]->title ? th[k]->title : th[k]->id, TM_DFD_MAX_LABEL);
+    }
+}
+
+static const char *S_type_caption(const tm_element_info *ei);
+
+/* An element's node: "Orders function (AWS Lambda)", then its threats. */
+static const tm_dfd_link *S_link_element(S_ctx *c, const char *gid, size_t i, bool home)
+{
+    const tm_element_info *ei = &c->a->elements[i];
+    tm_dfd_link *l = S_link(c, gid, TM_DFD_LINK_ELEMENT, i, "element", ei->el->id,
+                            ei->n_threats > 0);
+    l->home = home;
+    S_plain(&c->t, ei->el->name, TM_DFD_MAX_LABEL);
+    const char *cap = S_type_caption(ei);
+    if (cap) {
+        tm_buf_puts(&c->t, " (");
+        S_plain(&c->t, cap, TM_DFD_MAX_LABEL);
+        tm_buf_putc(&c->t, ')');
+    }
+    if (ei->el->out_of_scope)
+        tm_buf_puts(&c->t, ", out of scope");
+    S_title_threats(&c->t, ei->threats, ei->n_threats, ei->max_open);
+    l->title = S_take(c);
+    return l;
+}
+
+/* A flow's edge: "#3 POST /orders: Browser -> API (https)", then its threats. */
+static const tm_dfd_link *S_link_flow(S_ctx *c, const char *gid, size_t i)
+{
+    const tm_flow_info *fi = &c->a->flows[i];
+    const tm_flow *f = fi->flow;
+    tm_dfd_link *l = S_link(c, gid, TM_DFD_LINK_FLOW, i, "flow", f->id, fi->n_threats > 0);
+    l->home = true;
+    tm_buf_printf(&c->t, "#%u ", fi->number);
+    if (f->name && *f->name) {
+        S_plain(&c->t, f->name, TM_DFD_MAX_LABEL);
+        tm_buf_puts(&c->t, ": ");
+    }
+    S_plain(&c->t, f->from->name, TM_DFD_MAX_LABEL);
+    tm_buf_puts(&c->t, " \xE2\x86\x92 ");
+    S_plain(&c->t, f->to->name, TM_DFD_MAX_LABEL);
+    if (f->protocol && *f->protocol) {
+        tm_buf_puts(&c->t, " (");
+        S_plain(&c->t, f->protocol, TM_DFD_MAX_LABEL);
+        tm_buf_putc(&c->t, ')');
+    }
+    S_title_threats(&c->t, fi->threats, fi->n_threats, fi->max_open);
+    l->title = S_take(c);
+    return l;
+}
+
+/* A boundary's cluster, or its collapsed node (part: the stem of the
+ * diagram that shows its inside). */
+static const tm_dfd_link *S_link_boundary(S_ctx *c, const char *gid, const tm_boundary *b,
+                                          const char *part)
+{
+    const tm_boundary_info *bi = &c->a->boundaries[b->index];
+    tm_dfd_link *l = S_link(c, gid, TM_DFD_LINK_BOUNDARY, b->index, "boundary", b->id,
+                            bi->n_threats > 0);
+    l->home = part == NULL;
+    l->part = part;
+    tm_buf_puts(&c->t, "Trust boundary ");
+    S_plain(&c->t, b->name, TM_DFD_MAX_LABEL);
+    if (b->type && *b->type) {
+        tm_buf_puts(&c->t, " (");
+        S_plain(&c->t, b->type, TM_DFD_MAX_LABEL);
+        tm_buf_putc(&c->t, ')');
+    }
+    tm_buf_printf(&c->t, "\n%zu element%s, %zu flows in, %zu out", bi->n_members,
+                  bi->n_members == 1 ? "" : "s", bi->n_inbound, bi->n_outbound);
+    if (part)
+        tm_buf_printf(&c->t, "\ndrawn in %s", part);
+    S_title_threats(&c->t, bi->threats, bi->n_threats, bi->max_open);
+    l->title = S_take(c);
+    return l;
 }
 
 /* The caption under an element's name: the catalogue label of cloud types
@@ -315,17 +489,21 @@ static S_clus *S_boundary_cluster(S_ctx *c, const tm_boundary *b)
     S_set(c->ar, &cl->at, "fontname", S_FONT, false);
     S_set(c->ar, &cl->at, "fontsize", "11", false);
     S_set(c->ar, &cl->at, "margin", "12", false);
+    cl->link = S_link_boundary(c, cl->name, b, NULL);
     c->bclus[b->index] = cl;
     c->used |= U_BOUNDARY;
     return cl;
 }
 
-static void S_element_node(S_ctx *c, size_t i)
+/* Element i's node; home: in its own boundary's diagram (not as the
+ * outside end of another boundary's flows). */
+static void S_element_node(S_ctx *c, size_t i, bool home)
 {
     const tm_element_info *ei = &c->a->elements[i];
     const tm_element *e = ei->el;
     S_clus *cl = S_boundary_cluster(c, e->boundary);
     S_gnode *n = S_node(c->ar, cl, S_elname(c, i));
+    n->link = S_link_element(c, n->name, i, home);
     c->p->n_element_nodes++;
     bool oos = e->out_of_scope;
     tm_severity sev = ei->max_open;
@@ -505,6 +683,7 @@ static void S_flow_edge_to(S_ctx *c, size_t i, const char *tail, const char *hea
     S_set(c->ar, &ed->at, "label", S_take(c), true);
     S_flow_style(c, ed, fi->max_open, unauth, unenc, fi->n_crosses > 0, f->bidirectional);
     S_path_style(c, ed, i);
+    ed->link = S_link_flow(c, ed->gid, i);
 }
 
 static void S_flow_edge(S_ctx *c, size_t i)
@@ -517,6 +696,7 @@ static void S_flow_edge(S_ctx *c, size_t i)
  * with their count (a single flow keeps its full label). */
 typedef struct {
     const char *tail, *head;
+    const tm_boundary *via; /* the collapsed boundary at one end, or NULL */
     size_t count, first;
     tm_severity sev;
     bool unauth, unenc, bidir;
@@ -528,7 +708,8 @@ typedef struct {
     tm_vec list;
 } S_aggset;
 
-static void S_agg_add(S_ctx *c, S_aggset *set, const char *t, const char *h, size_t flow)
+static void S_agg_add(S_ctx *c, S_aggset *set, const char *t, const char *h, size_t flow,
+                      const tm_boundary *via)
 {
     const tm_flow_info *fi = &c->a->flows[flow];
     const tm_flow *f = fi->flow;
@@ -539,6 +720,7 @@ static void S_agg_add(S_ctx *c, S_aggset *set, const char *t, const char *h, siz
         g->tail = t;
         g->head = h;
         g->first = flow;
+        g->via = via;
         tm_map_put(set->by_key, key, g);
         tm_vec_push(&set->list, g);
     }
@@ -572,6 +754,26 @@ static void S_agg_emit(S_ctx *c, S_aggset *set)
         S_set(c->ar, &ed->at, "label", S_take(c), true);
         S_flow_style(c, ed, g->sev, g->unauth, g->unenc, true, g->bidir);
         c->used |= U_AGGREGATE;
+        /* the link: the collapsed boundary's crossings, which list them */
+        const tm_flow *first = c->a->flows[g->first].flow;
+        tm_dfd_link *l =
+            g->via ? S_link(c, ed->gid, TM_DFD_LINK_FLOWS, g->via->index, "boundary", g->via->id,
+                            c->a->boundaries[g->via->index].n_threats > 0)
+                   : S_link(c, ed->gid, TM_DFD_LINK_FLOWS, g->first, "flow", first->id,
+                            c->a->flows[g->first].n_threats > 0);
+        tm_buf_printf(&c->t, "%zu flows", g->count);
+        if (g->sev != TM_SEV_NONE)
+            tm_buf_printf(&c->t, ", highest open threat: %s", S_sev_word[g->sev]);
+        tm_buf_puts(&c->t, "\nflows ");
+        for (size_t j = 0; j < g->count && j < S_MAX_AGG_NUMBERS; j++)
+            tm_buf_printf(&c->t, "%s#%u", j ? ", " : "", g->numbers[j]);
+        if (g->count > S_MAX_AGG_NUMBERS)
+            tm_buf_puts(&c->t, ", \xE2\x80\xA6");
+        if (g->via) {
+            tm_buf_puts(&c->t, "\nlisted with the crossings of ");
+            S_plain(&c->t, g->via->name, TM_DFD_MAX_LABEL);
+        }
+        l->title = S_take(c);
     }
     tm_vec_free(&set->list);
     tm_map_free(set->by_key);
@@ -894,6 +1096,29 @@ static void S_grid(S_ctx *c)
     S_gn **all = (S_gn **)allv.items;
     S_span **spans = (S_span **)spanv.items;
     S_grid_ranks(p, by_name, all, n);
+    /* Deep parts: when the flows that rank would make dot route more than
+     * S_MAX_SPAN virtual nodes (each flow spans the ranks between its ends,
+     * twice over with its label's rank), no flow ranks and every cluster's
+     * nodes become a grid (see above). Measured on a 1,000-element estate
+     * with cross-links inside 240-element accounts: 28,000 to 54,000
+     * estimated virtual nodes per account (dot positioned 95,000 nodes),
+     * minutes per diagram, against 0.1 s for the same diagram without
+     * ranking flows; 50-element accounts estimated 1,200 to 2,600 and took
+     * 0.3 to 1.4 s. The example model estimates 131; gen-model.sh's parts
+     * stay below 20 per node, bench-dfd.sh's 500-deep chains at 4. */
+    size_t span = 0;
+    for (S_gedge *e = p->edges; e; e = e->next) {
+        S_gn *t = tm_map_get(by_name, e->tail), *h = tm_map_get(by_name, e->head);
+        if (t && h && !S_attr_is(&e->at, "constraint", "false"))
+            span += t->rank > h->rank ? t->rank - h->rank : h->rank - t->rank;
+    }
+    if (span > S_MAX_SPAN_PER_NODE * n + S_MAX_SPAN) {
+        for (S_gedge *e = p->edges; e; e = e->next)
+            if (!S_attr_is(&e->at, "constraint", "false"))
+                S_set(c->ar, &e->at, "constraint", "false", false);
+        for (size_t i = 0; i < n; i++)
+            all[i]->rank = 0;
+    }
 
     /* the wide ranks of each cluster, in model order */
     S_gn **buf = tm_xmalloc((n ? n : 1) * sizeof *buf);
@@ -1041,6 +1266,7 @@ static S_part *S_part_new(S_ctx *c, const char *stem, const char *subtitle)
     const tm_model *m = c->a->model;
     S_part *p = tm_arena_alloc(c->ar, sizeof *p);
     p->stem = stem;
+    p->links = tm_map_new(64);
     c->p = p;
     c->used = 0;
     memset(c->bclus, 0, (m->n_boundaries ? m->n_boundaries : 1) * sizeof *c->bclus);
@@ -1060,6 +1286,13 @@ static S_part *S_part_new(S_ctx *c, const char *stem, const char *subtitle)
     }
     tm_buf_puts(&c->t, "</FONT>");
     S_set(c->ar, &p->gat, "label", S_take(c), true);
+    S_plain(&c->t, m->system.name ? m->system.name : "", TM_DFD_MAX_LABEL);
+    tm_buf_puts(&c->t, ": data-flow diagram");
+    if (subtitle) {
+        tm_buf_puts(&c->t, ", ");
+        S_plain(&c->t, subtitle, TM_DFD_MAX_LABEL);
+    }
+    p->title = S_take(c);
     S_set(c->ar, &p->gat, "labelloc", "t", false);
     S_set(c->ar, &p->gat, "fontname", S_FONT, false);
     S_set(c->ar, &p->gat, "fontsize", "14", false);
@@ -1119,6 +1352,7 @@ static void S_collapsed_node(S_ctx *c, S_clus *parent, const char *name, const t
     S_set(c->ar, &n->at, "fillcolor", outside ? "#F4F4F4" : S_sev_fill[sev], false);
     S_set(c->ar, &n->at, "penwidth", "2", false);
     S_set(c->ar, &n->at, "margin", "0.2,0.1", false);
+    n->link = S_link_boundary(c, name, b, tm_arena_printf(c->ar, "dfd-%s", S_sanitize(c->ar, b->id)));
     c->used |= U_COLLAPSED | (U_SEV0 << sev);
 }
 
@@ -1159,7 +1393,7 @@ static void S_outside_node(S_ctx *c, tm_map *drawn, const char *name, const tm_b
     if (collapsed)
         S_collapsed_node(c, S_boundary_cluster(c, collapsed->parent), name, collapsed, true);
     else
-        S_element_node(c, e->index);
+        S_element_node(c, e->index, false);
 }
 
 /* The whole model (only == NULL), or in split mode the diagram of boundary
@@ -1176,7 +1410,7 @@ static void S_path_part(S_ctx *c)
     const tm_path *p = c->only_path;
     for (size_t i = 0; i < m->n_elements; i++)
         if (c->path_el[i])
-            S_element_node(c, i);
+            S_element_node(c, i, true);
     for (size_t i = 0; i < m->n_flows; i++)
         if (c->path_flow[i])
             S_flow_edge(c, i);
@@ -1246,7 +1480,7 @@ static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem
                 S_set(c->ar, &n->at, "label", "<FONT POINT-SIZE=\"8\"><I>(empty)</I></FONT>", true);
             }
         for (size_t i = 0; i < m->n_elements; i++)
-            S_element_node(c, i);
+            S_element_node(c, i, true);
         for (size_t i = 0; i < m->n_flows; i++)
             S_flow_edge(c, i);
         S_grid(c);
@@ -1255,7 +1489,7 @@ static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem
     }
     for (size_t i = 0; i < m->n_elements; i++)
         if (tm_boundary_contains(only, m->elements[i]))
-            S_element_node(c, i);
+            S_element_node(c, i, true);
     tm_map *drawn = tm_map_new(64);
     S_aggset set = {tm_map_new(64), {0}};
     for (size_t i = 0; i < m->n_flows; i++) {
@@ -1273,7 +1507,7 @@ static S_part *S_detail_part(S_ctx *c, const tm_boundary *only, const char *stem
         S_outside_node(c, drawn, name, collapsed, out);
         const char *t = in_t ? S_elname(c, f->from->index) : name;
         const char *h = in_h ? S_elname(c, f->to->index) : name;
-        S_agg_add(c, &set, t, h, i);
+        S_agg_add(c, &set, t, h, i, collapsed);
     }
     S_agg_emit(c, &set);
     tm_map_free(drawn);
@@ -1296,6 +1530,7 @@ static const char *S_group(S_ctx *c, const tm_boundary *scope, const tm_element 
         child = b;
         b = b->parent;
     }
+    *collapsed = child;
     return child ? tm_arena_printf(c->ar, "b%zu", child->index) : S_elname(c, e->index);
 }
 
@@ -1317,7 +1552,7 @@ static S_part *S_overview_part(S_ctx *c, const tm_boundary *scope, const char *s
         S_collapsed_node(c, home, tm_arena_printf(c->ar, "b%zu", kids[t]->index), kids[t], false);
     for (size_t i = 0; i < m->n_elements; i++)
         if (m->elements[i]->boundary == scope)
-            S_element_node(c, i);
+            S_element_node(c, i, true);
 
     tm_map *drawn = tm_map_new(64);
     S_aggset set = {tm_map_new(64), {0}};
@@ -1339,7 +1574,7 @@ static S_part *S_overview_part(S_ctx *c, const tm_boundary *scope, const char *s
         if (f->from->boundary == scope && f->to->boundary == scope)
             S_flow_edge(c, i);
         else
-            S_agg_add(c, &set, t, h, i);
+            S_agg_add(c, &set, t, h, i, cb_h ? cb_h : cb_t);
     }
     S_agg_emit(c, &set);
     tm_map_free(drawn);
@@ -1440,6 +1675,8 @@ void tm_dfd_free(tm_dfd *dfd)
 {
     if (!dfd)
         return;
+    for (size_t i = 0; i < dfd->n; i++)
+        tm_map_free(dfd->parts[i]->links);
     tm_arena_free(dfd->ar);
     free(dfd);
 }
@@ -1477,6 +1714,16 @@ const char *tm_dfd_stem(const tm_dfd *dfd, size_t part)
 size_t tm_dfd_element_nodes(const tm_dfd *dfd, size_t part)
 {
     return dfd->parts[part]->n_element_nodes;
+}
+
+const char *tm_dfd_title(const tm_dfd *dfd, size_t part)
+{
+    return dfd->parts[part]->title;
+}
+
+const tm_dfd_link *tm_dfd_link_of(const tm_dfd *dfd, size_t part, const char *gid)
+{
+    return gid ? tm_map_get(dfd->parts[part]->links, gid) : NULL;
 }
 
 /* ---------------------------------------------------------- DOT writer */
@@ -1564,17 +1811,26 @@ static void S_agset(Agraph_t *root, void *obj, int kind, const S_attr *a)
     }
 }
 
+/* The object's gid as its Graphviz `id` (see S_gnode). */
+static void S_agid(Agraph_t *root, void *obj, int kind, const char *gid)
+{
+    S_attr a = {"id", gid, false, NULL};
+    S_agset(root, obj, kind, &a);
+}
+
 static void S_ag_cluster(Agraph_t *root, Agraph_t *g, const S_clus *cl)
 {
     for (const S_gnode *n = cl->nodes; n; n = n->next) {
         Agnode_t *an = agnode(g, S_CS(n->name), 1);
         for (const S_attr *a = n->at.first; a; a = a->next)
             S_agset(root, an, AGNODE, a);
+        S_agid(root, an, AGNODE, n->name);
     }
     for (const S_clus *k = cl->kids; k; k = k->next) {
         Agraph_t *sg = agsubg(g, S_CS(k->name), 1);
         for (const S_attr *a = k->at.first; a; a = a->next)
             S_agset(root, sg, AGRAPH, a);
+        S_agid(root, sg, AGRAPH, k->name);
         S_ag_cluster(root, sg, k);
     }
 }
@@ -1602,6 +1858,7 @@ Agraph_t *tm_dfd_agraph(const tm_dfd *dfd, size_t part)
         Agedge_t *ae = agedge(g, t, h, NULL, 1);
         for (const S_attr *a = e->at.first; a; a = a->next)
             S_agset(g, ae, AGEDGE, a);
+        S_agid(g, ae, AGEDGE, e->gid);
     }
     return g;
 }

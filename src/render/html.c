@@ -4,11 +4,12 @@
  * The page is templates/report.html (or --template DIR) rendered over the
  * report data tree with HTML escaping, plus two things only this renderer
  * adds to the tree:
- *   - dfd_svg: the data-flow diagram as inline SVG, from the run's shared
- *     Graphviz layout, cut to start at "<svg" (an XML declaration or DOCTYPE
- *     is not allowed inside HTML). Graphviz writes model text as escaped
- *     character data; the renderer still refuses an SVG holding a script,
- *     foreignObject or javascript: link, since it goes in unescaped.
+ *   - dfd_svg: the data-flow diagram as inline SVG, drawn from the run's
+ *     shared layout (src/render/dfd/svg.c, without an XML declaration), each
+ *     node and edge a link to its section of the page with its threats as a
+ *     tooltip. The SVG writer escapes every model string; the renderer still
+ *     refuses an SVG holding a script, style, foreignObject or javascript:
+ *     link, since it goes in unescaped.
  *   - csp: a Content-Security-Policy for a <meta http-equiv> that allows no
  *     external load at all and runs only the template's own inline scripts,
  *     each named by its SHA-256. The hashes are of the rendered page's
@@ -29,7 +30,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "render/dfd.h"
+#include "render/dfd/scene.h"
 #include "render/report_template.h"
 #include "stridec/doc.h"
 
@@ -253,36 +254,41 @@ static void S_csp(const char *page, size_t n, int live_reload, tm_buf *csp)
         tm_buf_puts(csp, " 'strict-dynamic'");
 }
 
-/* The diagram for inline use: from "<svg" on, with a check that nothing in
- * it is live markup (it is inserted unescaped). 0, or -1 with a diagnostic. */
+/* The diagram for inline use, from the run's scene: nodes and edges link to
+ * their sections on this page. It goes in unescaped, so the writer's
+ * escaping is checked once more: nothing in it may be live markup. 0, or
+ * -1 with a diagnostic. */
 static int S_inline_svg(const tm_analysis *a, const tm_render_opts *o, tm_arena *ar,
                         const char **svg, tm_diags *d)
 {
+    const tm_dfd_scene *scene = tm_dfd_scene_get(a, o, 0, d);
+    if (!scene)
+        return -1;
     tm_buf b;
     tm_buf_init(&b, 0);
-    if (tm_dfd_render_image(a, o, "svg", 0, &b, d) != 0) {
-        tm_buf_free(&b);
-        return -1;
-    }
-    const char *start = b.data ? S_find_ci(b.data, b.len, 0, "<svg") : NULL;
+    int bad = tm_scene_svg(scene, TM_SVG_INLINE, &b) != 0 || !b.data;
     static const char *const banned[] = {"<script", "<foreignobject", "<iframe", "href=\"javascript:",
-                                         "href=\"data:"};
-    int bad = !start;
-    for (size_t i = 0; start && i < sizeof banned / sizeof *banned && !bad; i++)
-        bad = S_find_ci(b.data, b.len, (size_t)(start - b.data), banned[i]) != NULL;
+                                         "href=\"data:", "<style"};
+    for (size_t i = 0; !bad && i < sizeof banned / sizeof *banned; i++)
+        bad = S_find_ci(b.data, b.len, 0, banned[i]) != NULL;
     if (bad) {
         tm_diag_add(d, TM_DIAG_ERROR, "render", NULL, 0, 0,
                     "the data-flow diagram's SVG is not safe to inline in report.html");
         tm_buf_free(&b);
         return -1;
     }
-    *svg = tm_arena_strdup(ar, start);
+    *svg = tm_arena_strdup(ar, b.data);
     tm_buf_free(&b);
     return 0;
 }
 
 int tm_render_html(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
 {
+    tm_render_opts local; /* a cache of this call's own when there are no options */
+    if (!o) {
+        memset(&local, 0, sizeof local);
+        o = &local;
+    }
     tm_arena *ar = tm_arena_new();
     tm_node *data = tm_report_data(a, o, ar);
     const char *svg = NULL;
@@ -340,5 +346,7 @@ int tm_render_html(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, t
     tm_buf_free(&page);
 done:
     tm_arena_free(ar);
+    if (o == &local)
+        tm_render_cache_free(&local);
     return rc;
 }

@@ -29,7 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/dfd.h"
+#include <math.h>
+#include <zlib.h>
+
+#include "render/dfd/scene.h"
 #include "render/pdf_impl.h"
 #include "stridec/doc.h"
 
@@ -77,6 +80,350 @@ static const tm_node *S_l(const tm_node *m, const char *key)
 {
     const tm_node *v = m ? tm_node_get(m, key) : NULL;
     return v && v->kind == TM_NODE_LIST ? v : NULL;
+}
+
+/* ============================================ the diagram, as vectors */
+
+/* Where the report's sections are (anchors, as tm_report_anchor names them)
+ * and where the diagram draws each part of the model, so that the diagram's
+ * nodes and edges link to their sections and the threat rows link back.
+ * The diagram comes before the sections it links to: its links wait in
+ * `pending` until the end, when every section's page is known. */
+typedef struct {
+    size_t page;
+    float y;
+    HPDF_Destination dst; /* made once, for every link to it */
+} S_dest;
+
+typedef struct {
+    size_t page;
+    float y;
+    bool home; /* the part drawn as itself, not as another boundary's outside end */
+    HPDF_Destination dst;
+} S_spot;
+
+typedef struct {
+    size_t page;
+    HPDF_Rect r;
+    const char *anchor;
+} S_pending;
+
+struct tm_pdf_links {
+    tm_map *dests; /* anchor -> S_dest */
+    tm_map *spots; /* "element:ID", "flow:ID", "boundary:ID", "model:model" -> S_spot */
+    tm_vec pending;
+};
+
+static size_t S_page_index(const tm_pdf *p)
+{
+    return p->pages.len - 1;
+}
+
+/* The section `anchor` starts at the cursor, as it was before the call that
+ * drew it (which may have moved to a new page: then at that page's top). */
+static void S_mark(tm_pdf *p, const char *anchor, size_t page_before, float y_before)
+{
+    if (!anchor || tm_map_get(p->links->dests, anchor))
+        return;
+    S_dest *d = tm_arena_alloc(p->ar, sizeof *d);
+    d->page = S_page_index(p);
+    d->y = d->page == page_before ? y_before : p->height - TM_PDF_MARGIN_TOP;
+    tm_map_put(p->links->dests, tm_arena_strdup(p->ar, anchor), d);
+}
+
+static void S_mark_row(tm_pdf *p, const char *kind, const char *id, size_t page_before,
+                       float y_before)
+{
+    if (id)
+        S_mark(p, tm_report_anchor(p->ar, kind, id, false), page_before, y_before);
+}
+
+static void S_spot_put(tm_pdf *p, const char *key, float y, bool home)
+{
+    S_spot *s = tm_map_get(p->links->spots, key);
+    if (s && (s->home || !home))
+        return;
+    if (!s) {
+        s = tm_arena_alloc(p->ar, sizeof *s);
+        tm_map_put(p->links->spots, tm_arena_strdup(p->ar, key), s);
+    }
+    s->page = S_page_index(p);
+    s->y = y;
+    s->home = home;
+}
+
+/* The links from the diagram, now that every section has its page. */
+static void S_links_resolve(tm_pdf *p)
+{
+    for (size_t i = 0; i < p->links->pending.len; i++) {
+        const S_pending *l = p->links->pending.items[i];
+        S_dest *d = tm_map_get(p->links->dests, l->anchor);
+        if (!d)
+            continue; /* cannot happen: every part has a row or a group */
+        if (!d->dst) {
+            d->dst = HPDF_Page_CreateDestination(p->pages.items[d->page]);
+            HPDF_Destination_SetFitH(d->dst, d->y + 4);
+        }
+        HPDF_Annotation an = HPDF_Page_CreateLinkAnnot(p->pages.items[l->page], l->r, d->dst);
+        HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
+    }
+}
+
+/* A part of the diagram, laid out and recorded once per run (image.c), or
+ * NULL after a diagnostic. The scene belongs to the run's cache. */
+static const tm_dfd_scene *S_scene(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o,
+                                   size_t part)
+{
+    return tm_dfd_scene_get(a, o, part, p->d);
+}
+
+static int S_wide(const tm_dfd_scene *s)
+{
+    return tm_box_width(&s->box) > tm_box_height(&s->box);
+}
+
+static void S_rgb_fill(HPDF_Page pg, tm_rgba c)
+{
+    HPDF_Page_SetRGBFill(pg, c.r / 255.0f, c.g / 255.0f, c.b / 255.0f);
+}
+
+static void S_rgb_stroke(HPDF_Page pg, tm_rgba c)
+{
+    HPDF_Page_SetRGBStroke(pg, c.r / 255.0f, c.g / 255.0f, c.b / 255.0f);
+}
+
+/* One operation in graph coordinates (the page's matrix maps them). Dash
+ * patterns are Graphviz's SVG ones, in points of the layout. */
+static void S_draw_op(tm_pdf *p, const tm_op *op, const char *clean)
+{
+    HPDF_Page pg = p->page;
+    const double *pt = op->pt;
+    if (op->kind == TM_OP_TEXT) {
+        if (!clean || !*clean || op->size <= 0 || op->stroke.a == 0)
+            return;
+        HPDF_Font font = op->bold ? p->bold : p->reg;
+        float size = (float)op->size, gw = (float)op->width;
+        float w = tm_pdf_width(font, size, clean, strlen(clean));
+        /* the width Graphviz measured (and laid out for), within reason:
+         * the same font, but Pango's metrics are hinted */
+        float scale = w > 0 && gw > 0 ? 100.0f * gw / w : 100.0f;
+        if (scale < 70.0f)
+            scale = 70.0f;
+        if (scale > 130.0f)
+            scale = 130.0f;
+        float shown = w * scale / 100.0f;
+        float x = (float)pt[0] - (op->just == 'l' ? 0 : op->just == 'r' ? shown : shown / 2);
+        S_rgb_fill(pg, op->stroke);
+        HPDF_Page_BeginText(pg);
+        HPDF_Page_SetFontAndSize(pg, font, size);
+        HPDF_Page_SetHorizontalScalling(pg, scale);
+        /* italic as a slanted regular face: only the upright faces are embedded */
+        HPDF_Page_SetTextMatrix(pg, 1, 0, op->italic ? 0.2f : 0, 1, x, (float)pt[1]);
+        HPDF_Page_ShowText(pg, clean);
+        HPDF_Page_SetHorizontalScalling(pg, 100);
+        HPDF_Page_EndText(pg);
+        return;
+    }
+    bool fill = op->filled && op->fill.a != 0;
+    bool stroke = op->pen != TM_PEN_NONE && op->stroke.a != 0 && op->penwidth > 0;
+    if ((!fill && !stroke) || op->n == 0)
+        return;
+    if (fill)
+        S_rgb_fill(pg, op->fill);
+    if (stroke) {
+        S_rgb_stroke(pg, op->stroke);
+        HPDF_Page_SetLineWidth(pg, (float)op->penwidth);
+        if (op->pen == TM_PEN_DASHED)
+            HPDF_Page_SetDash(pg, (const HPDF_UINT16[]){5, 2}, 2, 0);
+        else if (op->pen == TM_PEN_DOTTED)
+            HPDF_Page_SetDash(pg, (const HPDF_UINT16[]){1, 5}, 2, 0);
+        else
+            HPDF_Page_SetDash(pg, NULL, 0, 0);
+    }
+    bool closed = true;
+    switch (op->kind) {
+    case TM_OP_ELLIPSE:
+        if (op->n < 2)
+            return;
+        HPDF_Page_Ellipse(pg, (float)pt[0], (float)pt[1], (float)fabs(pt[2] - pt[0]),
+                          (float)fabs(pt[3] - pt[1]));
+        break;
+    case TM_OP_BEZIER:
+        HPDF_Page_MoveTo(pg, (float)pt[0], (float)pt[1]);
+        for (size_t i = 1; i + 2 < op->n; i += 3)
+            HPDF_Page_CurveTo(pg, (float)pt[2 * i], (float)pt[2 * i + 1], (float)pt[2 * i + 2],
+                              (float)pt[2 * i + 3], (float)pt[2 * i + 4], (float)pt[2 * i + 5]);
+        closed = false;
+        break;
+    case TM_OP_POLYLINE:
+        fill = false;
+        closed = false;
+        /* fall through */
+    default:
+        HPDF_Page_MoveTo(pg, (float)pt[0], (float)pt[1]);
+        for (size_t i = 1; i < op->n; i++)
+            HPDF_Page_LineTo(pg, (float)pt[2 * i], (float)pt[2 * i + 1]);
+        if (closed)
+            HPDF_Page_ClosePath(pg);
+        break;
+    }
+    if (fill && stroke)
+        HPDF_Page_FillStroke(pg);
+    else if (fill)
+        HPDF_Page_Fill(pg);
+    else if (stroke)
+        HPDF_Page_Stroke(pg);
+    else
+        HPDF_Page_EndPath(pg);
+}
+
+/* Cleaned text of every text operation, once per scene (tiles draw it again). */
+static const char **S_scene_texts(tm_pdf *p, const tm_dfd_scene *s)
+{
+    const char **t = tm_arena_array(p->ar, s->n_ops ? s->n_ops : 1, sizeof *t);
+    for (size_t i = 0; i < s->n_ops; i++)
+        if (s->ops[i].kind == TM_OP_TEXT)
+            t[i] = tm_pdf_clean(p, s->ops[i].text, 0);
+    return t;
+}
+
+/* The part of the scene inside `view` (graph coordinates) at scale `s`,
+ * with view's top left at page point (x, top), clipped to it. Each linked
+ * object seen here becomes a link to its section (nodes by their shape,
+ * edges by their label); with `spots`, the page also becomes where the
+ * threat rows of what it draws link back to. */
+static void S_draw_scene(tm_pdf *p, const tm_dfd_scene *sc, const char **texts, tm_box view,
+                         float x, float top, float s, bool spots)
+{
+    HPDF_Page pg = p->page;
+    float w = (float)tm_box_width(&view) * s, h = (float)tm_box_height(&view) * s;
+    float bottom = top - h;
+    HPDF_Page_GSave(pg);
+    HPDF_Page_Rectangle(pg, x, bottom, w, h);
+    HPDF_Page_Clip(pg);
+    HPDF_Page_EndPath(pg);
+    HPDF_Page_Concat(pg, s, 0, 0, s, x - s * (float)view.llx, bottom - s * (float)view.lly);
+    for (size_t i = 0; i < sc->n_objs; i++) {
+        const tm_obj *ob = &sc->objs[i];
+        if (ob->kind != TM_OBJ_GRAPH && !tm_box_overlaps(&ob->box, &view))
+            continue;
+        for (size_t k = 0; k < ob->n; k++)
+            S_draw_op(p, &sc->ops[ob->first + k], texts[ob->first + k]);
+    }
+    HPDF_Page_SetDash(pg, NULL, 0, 0);
+    HPDF_Page_GRestore(pg);
+    for (size_t i = 0; i < sc->n_objs; i++) {
+        const tm_obj *ob = &sc->objs[i];
+        if (!ob->link)
+            continue;
+        tm_box b = ob->kind == TM_OBJ_EDGE ? ob->label : ob->box;
+        if (ob->kind == TM_OBJ_CLUSTER) /* its label: the box holds other links */
+            b = ob->label;
+        if (!tm_box_overlaps(&b, &view))
+            continue;
+        float x0 = x + s * (float)((b.llx > view.llx ? b.llx : view.llx) - view.llx);
+        float x1 = x + s * (float)((b.urx < view.urx ? b.urx : view.urx) - view.llx);
+        float y0 = bottom + s * (float)((b.lly > view.lly ? b.lly : view.lly) - view.lly);
+        float y1 = bottom + s * (float)((b.ury < view.ury ? b.ury : view.ury) - view.lly);
+        if (x1 - x0 < 0.5f || y1 - y0 < 0.5f)
+            continue;
+        S_pending *l = tm_arena_alloc(p->ar, sizeof *l);
+        l->page = S_page_index(p);
+        l->r = (HPDF_Rect){x0, y0, x1, y1};
+        l->anchor = ob->link->anchor;
+        tm_vec_push(&p->links->pending, l);
+        if (spots)
+            S_spot_put(p, ob->link->key, y1, ob->link->home);
+    }
+}
+
+/* Scales in points on paper per point of the layout: at most its natural
+ * size; at 0.53 its 10 pt names print at about 5.5 pt, the least a reader
+ * can read on paper. */
+#define S_SCALE_NATURAL 1.0f
+#define S_SCALE_READABLE 0.53f
+#define S_MAX_TILES 24
+
+/* The diagram at a readable scale, cut into landscape pages (each page draws
+ * what falls inside it). */
+static void S_diagram_tiles(tm_pdf *p, const tm_dfd_scene *sc, const char **texts,
+                            const char *title)
+{
+    float iw = (float)tm_box_width(&sc->box), ih = (float)tm_box_height(&sc->box);
+    float tw = p->ph - 2 * TM_PDF_MARGIN_X; /* landscape content box */
+    float th = p->pw - TM_PDF_MARGIN_TOP - TM_PDF_MARGIN_BOTTOM - 20;
+    float scale = S_SCALE_READABLE;
+    size_t cols, rows;
+    for (;;) {
+        cols = (size_t)(iw * scale / tw) + 1;
+        rows = (size_t)(ih * scale / th) + 1;
+        if (cols * rows <= S_MAX_TILES)
+            break;
+        scale *= 0.85f;
+    }
+    /* grow the diagram to fill the grid of pages it needs anyway */
+    float fit_w = (float)cols * tw / iw, fit_h = (float)rows * th / ih;
+    scale = fit_w < fit_h ? fit_w : fit_h;
+    float dw = iw * scale, dh = ih * scale;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) {
+            if ((float)c * tw >= dw || (float)r * th >= dh)
+                continue;
+            tm_pdf_new_page(p, 1);
+            tm_pdf_draw_text(
+                p, p->bold, 9, TM_PDF_ACCENT, TM_PDF_MARGIN_X, p->y - 10,
+                tm_pdf_clean(p,
+                             rows == 1 ? tm_arena_printf(p->ar, "%s, detail: part %zu of %zu",
+                                                         title, c + 1, cols)
+                                       : tm_arena_printf(p->ar,
+                                                         "%s, detail: row %zu of %zu, "
+                                                         "column %zu of %zu",
+                                                         title, r + 1, rows, c + 1, cols),
+                             0));
+            float top = p->y - 20;
+            /* this page's window on the diagram, in layout points */
+            tm_box view = {sc->box.llx + (double)((float)c * tw / scale), 0,
+                           sc->box.llx + (double)(((float)c + 1) * tw / scale), sc->box.ury -
+                                                                                    (double)((float)r * th / scale)};
+            view.lly = view.ury - (double)(th / scale);
+            S_draw_scene(p, sc, texts, view, TM_PDF_MARGIN_X, top, scale, false);
+            tm_pdf_set_stroke(p, TM_PDF_RULE, 0.5f);
+            HPDF_Page_Rectangle(p->page, TM_PDF_MARGIN_X, top - th, tw, th);
+            HPDF_Page_Stroke(p->page);
+            p->y = TM_PDF_MARGIN_BOTTOM;
+        }
+}
+
+/* A diagram under its own subheading, scaled to the rest of the page (never
+ * beyond its natural size, so a small diagram is not blown up); when that
+ * makes it too small to read, detail pages follow. What comes next starts
+ * on a new page. */
+static void S_place_diagram(tm_pdf *p, const tm_dfd_scene *sc, const char *title)
+{
+    tm_pdf_heading(p, 2, title);
+    const char **texts = S_scene_texts(p, sc);
+    float iw = (float)tm_box_width(&sc->box), ih = (float)tm_box_height(&sc->box);
+    if (iw <= 0 || ih <= 0)
+        return;
+    float bw = tm_pdf_content_width(p), bh = p->y - TM_PDF_MARGIN_BOTTOM - 14;
+    float scale = bw / iw < bh / ih ? bw / iw : bh / ih;
+    if (scale > S_SCALE_NATURAL)
+        scale = S_SCALE_NATURAL;
+    float dw = iw * scale, dh = ih * scale;
+    S_draw_scene(p, sc, texts, sc->box, TM_PDF_MARGIN_X + (bw - dw) / 2, p->y, scale, true);
+    p->y -= dh + 4;
+    int tiles = scale < S_SCALE_READABLE * 0.8f;
+    tm_pdf_draw_text(p, p->reg, 7.5f, TM_PDF_GREY, TM_PDF_MARGIN_X, p->y - 8,
+                     tm_pdf_clean(p,
+                                  tiles ? "Flows are numbered as in the flow table; each node and "
+                                          "flow links to its section. The pages that follow "
+                                          "show the diagram in detail."
+                                        : "Flows are numbered as in the flow table; each node and "
+                                          "flow links to its section.",
+                                  0));
+    p->y = TM_PDF_MARGIN_BOTTOM;
+    if (tiles)
+        S_diagram_tiles(p, sc, texts, title);
 }
 
 /* ====================================================== the sections */
@@ -194,7 +541,10 @@ static void S_section_list(tm_pdf *p, const tm_node *data)
                         &c[0], (tm_pdf_run){tm_arena_printf(p->ar, "Out of scope: %s",
                                                             S_sd(e, "reason", "no reason given")),
                                             1, 7, 0, 0});
+                size_t page = S_page_index(p);
+                float y = p->y;
                 tm_pdf_table_row(&t, c);
+                S_mark_row(p, "element", S_s(e, "id"), page, y);
             }
         }
         tm_pdf_table_end(&t);
@@ -305,121 +655,6 @@ static void S_section_list(tm_pdf *p, const tm_node *data)
     }
 }
 
-/* A part of the data-flow diagram as an image in the document, or NULL
- * after a diagnostic when Graphviz could not render it. */
-static HPDF_Image S_diagram(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o, size_t part)
-{
-    tm_buf png;
-    tm_buf_init(&png, 0);
-    if (tm_dfd_render_image(a, o, "png", part, &png, p->d) != 0) {
-        tm_buf_free(&png);
-        return NULL;
-    }
-    /* Copy into the arena so the buffer is not lost if libharu longjmps. */
-    size_t len = png.len;
-    unsigned char *bytes = tm_arena_alloc(p->ar, len ? len : 1);
-    memcpy(bytes, png.data ? png.data : "", len);
-    tm_buf_free(&png);
-    HPDF_Image img = HPDF_LoadPngImageFromMem(p->doc, bytes, (HPDF_UINT)len);
-    /* libharu 2.3.0 compresses the colour data of a PNG but writes its alpha
-     * channel (the soft mask) raw: 3 MB for a 3000 x 1000 diagram. */
-    HPDF_Dict smask = HPDF_Dict_GetItem(img, "SMask", HPDF_OCLASS_DICT);
-    if (smask)
-        smask->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-    return img;
-}
-
-static int S_wide(HPDF_Image img)
-{
-    return HPDF_Image_GetWidth(img) > HPDF_Image_GetHeight(img);
-}
-
-/* Scales in points per image pixel. Graphviz renders at 96 dpi (0.75);
- * at 0.4 its 14 px labels print at about 5.5 pt, the least a reader can
- * read on paper. */
-#define S_SCALE_NATURAL 0.75f
-#define S_SCALE_READABLE 0.4f
-#define S_MAX_TILES 24
-
-/* The diagram at a readable scale, cut into landscape pages (the image is
- * embedded once; each page shows a clipped part of it). */
-static void S_diagram_tiles(tm_pdf *p, HPDF_Image img, const char *title)
-{
-    float iw = (float)HPDF_Image_GetWidth(img), ih = (float)HPDF_Image_GetHeight(img);
-    float tw = p->ph - 2 * TM_PDF_MARGIN_X; /* landscape content box */
-    float th = p->pw - TM_PDF_MARGIN_TOP - TM_PDF_MARGIN_BOTTOM - 20;
-    float scale = S_SCALE_READABLE;
-    size_t cols, rows;
-    for (;;) {
-        cols = (size_t)(iw * scale / tw) + 1;
-        rows = (size_t)(ih * scale / th) + 1;
-        if (cols * rows <= S_MAX_TILES)
-            break;
-        scale *= 0.85f;
-    }
-    /* grow the diagram to fill the grid of pages it needs anyway */
-    float fit_w = (float)cols * tw / iw, fit_h = (float)rows * th / ih;
-    scale = fit_w < fit_h ? fit_w : fit_h;
-    float dw = iw * scale, dh = ih * scale;
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) {
-            if (c * tw >= dw || r * th >= dh)
-                continue;
-            tm_pdf_new_page(p, 1);
-            tm_pdf_draw_text(
-                p, p->bold, 9, TM_PDF_ACCENT, TM_PDF_MARGIN_X, p->y - 10,
-                tm_pdf_clean(p,
-                             rows == 1 ? tm_arena_printf(p->ar, "%s, detail: part %zu of %zu",
-                                                         title, c + 1, cols)
-                                       : tm_arena_printf(p->ar,
-                                                         "%s, detail: row %zu of %zu, "
-                                                         "column %zu of %zu",
-                                                         title, r + 1, rows, c + 1, cols),
-                             0));
-            float top = p->y - 20;
-            HPDF_Page_GSave(p->page);
-            HPDF_Page_Rectangle(p->page, TM_PDF_MARGIN_X, top - th, tw, th);
-            HPDF_Page_Clip(p->page);
-            HPDF_Page_EndPath(p->page);
-            HPDF_Page_DrawImage(p->page, img, TM_PDF_MARGIN_X - (float)c * tw,
-                                top + (float)r * th - dh, dw, dh);
-            HPDF_Page_GRestore(p->page);
-            tm_pdf_set_stroke(p, TM_PDF_RULE, 0.5f);
-            HPDF_Page_Rectangle(p->page, TM_PDF_MARGIN_X, top - th, tw, th);
-            HPDF_Page_Stroke(p->page);
-            p->y = TM_PDF_MARGIN_BOTTOM;
-        }
-}
-
-/* A diagram under its own subheading, scaled to the rest of the page (never
- * beyond Graphviz's 96 dpi, so a small diagram is not blown up); when that
- * makes it too small to read, detail pages follow. What comes next starts
- * on a new page. */
-static void S_place_diagram(tm_pdf *p, HPDF_Image img, const char *title)
-{
-    tm_pdf_heading(p, 2, title);
-    float iw = (float)HPDF_Image_GetWidth(img), ih = (float)HPDF_Image_GetHeight(img);
-    float bw = tm_pdf_content_width(p), bh = p->y - TM_PDF_MARGIN_BOTTOM - 14;
-    float scale = bw / iw < bh / ih ? bw / iw : bh / ih;
-    if (scale > S_SCALE_NATURAL)
-        scale = S_SCALE_NATURAL;
-    float dw = iw * scale, dh = ih * scale;
-    HPDF_Page_DrawImage(p->page, img, TM_PDF_MARGIN_X + (bw - dw) / 2, p->y - dh, dw, dh);
-    p->y -= dh + 4;
-    int tiles = scale < S_SCALE_READABLE * 0.8f;
-    tm_pdf_draw_text(p, p->reg, 7.5f, TM_PDF_GREY, TM_PDF_MARGIN_X, p->y - 8,
-                     tm_pdf_clean(p,
-                                  tiles ? "Flows are numbered as in the flow table. The "
-                                          "pages that follow show the diagram in detail; "
-                                          "dfd.svg in the same folder zooms without loss."
-                                        : "Flows are numbered as in the flow table; dfd.svg "
-                                          "in the same folder zooms without loss.",
-                                  0));
-    p->y = TM_PDF_MARGIN_BOTTOM;
-    if (tiles)
-        S_diagram_tiles(p, img, title);
-}
-
 static void S_flow_cells(tm_pdf *p, const tm_node *f, tm_pdf_cell *c, const char *dir)
 {
     int k = 0;
@@ -462,25 +697,26 @@ static int S_section_overall(tm_pdf *p, const tm_node *data, const tm_analysis *
 
     /* The section opens with the main diagram, on a landscape page when it
      * is wider than tall. */
-    HPDF_Image img = S_diagram(p, a, o, 0);
-    if (!img)
+    const tm_dfd_scene *sc = S_scene(p, a, o, 0);
+    if (!sc)
         return -1;
-    tm_pdf_section(p, S_s(sec, "heading"), S_wide(img));
+    tm_pdf_section(p, S_s(sec, "heading"), S_wide(sc));
     tm_pdf_para(p, S_s(sec, "summary"));
     tm_pdf_para(p, tm_arena_printf(p->ar, "%lld flows cross %lld trust boundaries.",
                                    S_i(ov, "n_flows"), S_i(ov, "n_boundaries")));
-    S_place_diagram(p, img, parts > 1 ? "Data-flow diagram (overview)" : "Data-flow diagram");
+    S_spot_put(p, "model:model", p->y, true);
+    S_place_diagram(p, sc, parts > 1 ? "Data-flow diagram (overview)" : "Data-flow diagram");
     for (size_t i = 1; i < parts; i++) {
-        if (!(img = S_diagram(p, a, o, i)))
+        if (!(sc = S_scene(p, a, o, i)))
             return -1;
-        tm_pdf_new_page(p, S_wide(img));
+        tm_pdf_new_page(p, S_wide(sc));
         /* the part is named after its boundary's id: show the boundary's name */
         const char *title = stems[i];
         const tm_node *bs = S_l(ov, "boundaries");
         for (size_t k = 0; k < S_n(bs); k++)
             if (strcmp(S_sd(bs->items[k], "id", ""), stems[i]) == 0)
                 title = S_sd(bs->items[k], "name", stems[i]);
-        S_place_diagram(p, img, tm_arena_printf(p->ar, "Data-flow diagram: %s", title));
+        S_place_diagram(p, sc, tm_arena_printf(p->ar, "Data-flow diagram: %s", title));
     }
 
     tm_pdf_heading(p, 2, "Trust boundaries and what crosses them");
@@ -489,8 +725,11 @@ static int S_section_overall(tm_pdf *p, const tm_node *data, const tm_analysis *
         S_empty_note(p, "The model has no trust boundaries.");
     for (size_t i = 0; i < S_n(bs); i++) {
         const tm_node *b = bs->items[i];
+        size_t page = S_page_index(p);
+        float y = p->y;
         tm_pdf_caption(
             p, tm_arena_printf(p->ar, "%s (%s)", S_sd(b, "name", "?"), S_sd(b, "type", "?")));
+        S_mark_row(p, "boundary", S_s(b, "id"), page, y);
         if (S_s(b, "description"))
             tm_pdf_para(p, S_s(b, "description"));
         tm_buf info;
@@ -555,7 +794,10 @@ static int S_section_overall(tm_pdf *p, const tm_node *data, const tm_analysis *
                 c[7].filled = 1;
                 tm_pdf_severity_colours(worst, &c[7].fill, &c[7].ink);
             }
+            size_t page = S_page_index(p);
+            float y = p->y;
             tm_pdf_table_row(&t, c);
+            S_mark_row(p, "flow", S_s(f, "id"), page, y);
         }
         tm_pdf_table_end(&t);
     }
@@ -838,6 +1080,12 @@ static void S_section_weak(tm_pdf *p, const tm_node *data)
         tm_pdf_heading(
             p, 2,
             tm_arena_printf(p->ar, "%s: %s", S_kind_title(S_s(gr, "kind")), S_sd(gr, "name", "?")));
+        const tm_pdf_toc_entry *head = &p->toc[p->n_toc - 1];
+        S_mark(p, S_s(gr, "anchor"), head->page, head->y);
+        /* where the diagram draws the group's target: each row links there */
+        S_spot *spot = tm_map_get(
+            p->links->spots,
+            tm_arena_printf(p->ar, "%s:%s", S_sd(gr, "kind", ""), S_sd(gr, "id", "")));
         tm_buf info;
         tm_buf_init(&info, 0);
         const char *detail = S_s(gr, "detail");
@@ -850,7 +1098,24 @@ static void S_section_weak(tm_pdf *p, const tm_node *data)
         p->y -= 3;
         for (size_t k = 0; k < S_n(ths); k++) {
             S_threat_cells(p, ths->items[k], c);
+            if (spot)
+                tm_pdf_cell_run(&c[0], (tm_pdf_run){tm_arena_printf(p->ar,
+                                                                    "On the diagram, page %zu",
+                                                                    spot->page + 1),
+                                                    0, 6.5f, 0, 1});
+            size_t page = S_page_index(p);
+            float y = p->y;
             tm_pdf_table_row(&t, c);
+            if (spot) {
+                float top = S_page_index(p) == page ? y : p->height - TM_PDF_MARGIN_TOP;
+                if (!spot->dst) {
+                    spot->dst = HPDF_Page_CreateDestination(p->pages.items[spot->page]);
+                    HPDF_Destination_SetFitH(spot->dst, spot->y + 40);
+                }
+                HPDF_Rect r = {TM_PDF_MARGIN_X, p->y, p->width - TM_PDF_MARGIN_X, top};
+                HPDF_Annotation an = HPDF_Page_CreateLinkAnnot(p->page, r, spot->dst);
+                HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
+            }
         }
         tm_pdf_table_end(&t);
     }
@@ -1074,12 +1339,86 @@ static int S_build(tm_pdf *p, const tm_analysis *a, const tm_render_opts *o, con
                     "pdf: internal error: %zu contents entries, %zu expected", p->n_toc, need);
         return -1;
     }
+    S_links_resolve(p);
     tm_pdf_toc_fill(p);
     tm_pdf_furniture(p);
     return 0;
 }
 
-int tm_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
+#define S_COPY_PIECE 65536u
+
+/* Page contents compressed with zlib at level 3 before libharu writes the
+ * document: libharu deflates every stream at zlib's default level 6, which
+ * was 44 % of a 2,800-page report's time. Measured on that report: level 6
+ * 3.1 s and 13.6 MB, level 3 2.4 s and 15.4 MB, level 1 2.2 s and 17.9 MB. The content goes in as written (filter
+ * none, so libharu copies it) and S_write_flate_key names its filter. Reaches into
+ * libharu 2.3's page and dictionary records (hpdf_pages.h, hpdf_objects.h,
+ * installed with libhpdf-dev), as the soft-mask fix for images did. */
+#define S_PAGE_ZLEVEL 3
+
+/* libharu drops a /Filter key from a dictionary whose stream it does not
+ * filter itself; its write hook adds ours after the other keys. */
+static HPDF_STATUS S_write_flate_key(HPDF_Dict dict, HPDF_Stream stream)
+{
+    (void)dict;
+    return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+static void S_compress_pages(tm_pdf *p)
+{
+    unsigned char *out = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < p->pages.len; i++) {
+        HPDF_Dict page = p->pages.items[i];
+        HPDF_PageAttr attr = (HPDF_PageAttr)page->attr;
+        HPDF_Dict contents = attr ? attr->contents : NULL;
+        if (!contents || !contents->stream || contents->filter != HPDF_STREAM_FILTER_FLATE_DECODE)
+            continue;
+        HPDF_Stream st = contents->stream;
+        size_t size = HPDF_Stream_Size(st);
+        size_t need = compressBound((uLong)size) + 64;
+        if (need > cap) {
+            cap = need;
+            out = tm_xrealloc(out, cap);
+        }
+        z_stream z;
+        memset(&z, 0, sizeof z);
+        if (deflateInit(&z, S_PAGE_ZLEVEL) != Z_OK)
+            continue;
+        z.next_out = out;
+        z.avail_out = (uInt)cap;
+        HPDF_UINT bufs = HPDF_MemStream_GetBufCount(st);
+        int rc = Z_OK;
+        for (HPDF_UINT k = 0; k < bufs && rc == Z_OK; k++) {
+            HPDF_UINT len = 0;
+            HPDF_BYTE *b = HPDF_MemStream_GetBufPtr(st, k, &len);
+            z.next_in = b;
+            z.avail_in = len;
+            rc = deflate(&z, k + 1 == bufs ? Z_FINISH : Z_NO_FLUSH);
+            if (rc == Z_OK && z.avail_in)
+                rc = Z_BUF_ERROR; /* cannot happen: out holds compressBound */
+        }
+        if (bufs == 0)
+            rc = deflate(&z, Z_FINISH);
+        size_t used = cap - z.avail_out;
+        deflateEnd(&z);
+        if (rc != Z_STREAM_END)
+            continue; /* left to libharu */
+        /* one buffer of the compressed size (a 64 KB one per page held 180 MB) */
+        HPDF_Stream ns = HPDF_MemStream_New(contents->mmgr, (HPDF_UINT)(used ? used : 1));
+        if (!ns)
+            continue;
+        HPDF_Stream_Write(ns, out, (HPDF_UINT)used);
+        HPDF_Stream_Free(st);
+        contents->stream = ns;
+        attr->stream = ns;
+        contents->filter = HPDF_STREAM_FILTER_NONE; /* written as it is */
+        contents->write_fn = S_write_flate_key;
+    }
+    free(out);
+}
+
+static int S_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
 {
     tm_pdf *p = tm_xmalloc(sizeof *p);
     memset(p, 0, sizeof *p);
@@ -1089,6 +1428,8 @@ int tm_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm
     p->pw = paper_letter ? 612 : 595.276f;
     p->ph = paper_letter ? 792 : 841.89f;
     tm_node *data = tm_report_data(a, o, p->ar);
+    struct tm_pdf_links links = {tm_map_new(256), tm_map_new(256), {0}};
+    p->links = &links;
     volatile int rc = -1;
     p->doc = HPDF_New(S_on_error, p);
     if (!p->doc) {
@@ -1102,12 +1443,20 @@ int tm_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm
     }
     if (S_build(p, a, o, data) != 0)
         goto done;
+    S_compress_pages(p);
     HPDF_SaveToStream(p->doc);
-    HPDF_UINT32 size = HPDF_GetStreamSize(p->doc);
-    unsigned char *bytes = tm_arena_alloc(p->ar, size ? size : 1);
-    HPDF_UINT32 got = size;
-    HPDF_ReadFromStream(p->doc, bytes, &got);
-    if (got != size || tm_buf_put(out, (const char *)bytes, got) != 0) {
+    HPDF_UINT32 size = HPDF_GetStreamSize(p->doc), left = size;
+    /* copied out in pieces (never reading past the end, which libharu
+     * reports as an error), so the document is not held twice more */
+    unsigned char *piece = tm_arena_alloc(p->ar, S_COPY_PIECE);
+    int copied = 0;
+    while (left > 0 && copied == 0) {
+        HPDF_UINT32 got = left < S_COPY_PIECE ? left : S_COPY_PIECE, want = got;
+        HPDF_ReadFromStream(p->doc, piece, &got);
+        copied = got != want || tm_buf_put(out, (const char *)piece, got) != 0 ? -1 : 0;
+        left -= got;
+    }
+    if (copied != 0) {
         tm_diag_add(d, TM_DIAG_ERROR, "output", NULL, 0, 0,
                     "pdf: the report (%lu bytes) could not be copied out", (unsigned long)size);
         goto done;
@@ -1123,9 +1472,23 @@ done:
         HPDF_Free(p->doc);
     tm_vec_free(&p->pages);
     tm_vec_free(&p->page_section);
+    tm_map_free(links.dests);
+    tm_map_free(links.spots);
+    tm_vec_free(&links.pending);
     free(p->covered);
     free(p->missing);
     tm_arena_free(p->ar);
     free(p);
+    return rc;
+}
+
+int tm_render_pdf(const tm_analysis *a, const tm_render_opts *o, tm_buf *out, tm_diags *d)
+{
+    if (o)
+        return S_render_pdf(a, o, out, d);
+    tm_render_opts local; /* a cache of this call's own */
+    memset(&local, 0, sizeof local);
+    int rc = S_render_pdf(a, &local, out, d);
+    tm_render_cache_free(&local);
     return rc;
 }

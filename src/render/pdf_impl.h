@@ -66,6 +66,7 @@ typedef struct {
     size_t n_toc, cap_toc;
     size_t toc_first_page, toc_pages;
     HPDF_Outline outline1; /* the current section's bookmark */
+    struct tm_pdf_links *links; /* pdf.c: where sections are, and links waiting for them */
 } tm_pdf;
 
 /* Colours. */

@@ -86,9 +86,16 @@ const char *tm_outputs_data(const tm_outputs *o, size_t i, size_t *len)
     return o->items[i].data;
 }
 
-/* ---------------------------------------------------------------- cache */
+/* -------------------------------------------------------------- anchors */
 
 #include "render/render_impl.h"
+
+const char *tm_report_anchor(tm_arena *ar, const char *kind, const char *id, bool threats)
+{
+    return tm_arena_printf(ar, threats ? "t-%s-%s" : "%s-%s", kind, id);
+}
+
+/* ---------------------------------------------------------------- cache */
 
 void *tm_render_cache_get(const tm_render_opts *o, const char *key)
 {

@@ -30,6 +30,13 @@ void tm_render_cache_put(const tm_render_opts *o, const char *key, void *data,
  */
 tm_node *tm_report_data(const tm_analysis *a, const tm_render_opts *o, tm_arena *arena);
 
+/* The anchor of a part's section in the reports: its threats ("t-KIND-ID",
+ * the weak-points group) when it has any, else its own row or block
+ * ("KIND-ID": the element and flow tables, the boundary's crossings).
+ * kind: "element", "flow", "boundary", ... One format for the report data,
+ * the templates' row ids and the diagrams' links. Owned by ar. */
+const char *tm_report_anchor(tm_arena *ar, const char *kind, const char *id, bool threats);
+
 /* Display names used by every report. */
 const char *tm_stride_name(int letter_index); /* 0..5: "Spoofing", ... */
 

@@ -551,7 +551,7 @@ static tm_node *S_group(rd *r, const char *kind, const char *id, const char *nam
     S_str(r, g, "id", id);
     S_str(r, g, "name", name);
     S_str(r, g, "detail", detail);
-    S_str(r, g, "anchor", tm_arena_printf(r->ar, "t-%s-%s", kind, id));
+    S_str(r, g, "anchor", tm_report_anchor(r->ar, kind, id, true));
     tm_node *l = S_list(r);
     size_t open = 0;
     for (size_t i = 0; i < n; i++) {

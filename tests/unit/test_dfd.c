@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cgraph.h>
+#include <glib.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -127,7 +128,29 @@ static void S_dot_accepts(const char *text)
 
 typedef struct {
     int scripts, foreign, on_attrs, element_nodes, nodes;
+    int linked_nodes, linked_edges; /* <g class=node|edge> holding <title> and <a xlink:href> */
+    char first_href[256];           /* of the first linked element node */
 } S_svg_facts;
+
+/* The link of a node or edge group: its <a>'s xlink:href, when the group
+ * also has a non-empty <title> (the tooltip). */
+static xmlChar *S_group_link(xmlNode *g)
+{
+    int titled = 0;
+    for (xmlNode *k = g->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp((const char *)k->name, "title") == 0) {
+            xmlChar *t = xmlNodeGetContent(k);
+            titled = t && t[0];
+            xmlFree(t);
+        }
+        if (strcmp((const char *)k->name, "a") == 0 && titled)
+            return xmlGetNsProp(k, (const xmlChar *)"href",
+                                (const xmlChar *)"http://www.w3.org/1999/xlink");
+    }
+    return NULL;
+}
 
 static void S_walk(xmlNode *n, S_svg_facts *f)
 {
@@ -145,18 +168,24 @@ static void S_walk(xmlNode *n, S_svg_facts *f)
                 f->on_attrs++;
         if (strcmp(name, "g") == 0) {
             xmlChar *cls = xmlGetProp(n, (const xmlChar *)"class");
+            xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
+            xmlChar *href = S_group_link(n);
             if (cls && strcmp((const char *)cls, "node") == 0) {
                 f->nodes++;
-                /* the node's <title> is its generated name: e<index> for elements */
-                for (xmlNode *k = n->children; k; k = k->next)
-                    if (k->type == XML_ELEMENT_NODE && strcmp((const char *)k->name, "title") == 0) {
-                        xmlChar *t = xmlNodeGetContent(k);
-                        const char *s = (const char *)t;
-                        if (s && s[0] == 'e' && s[1] && strspn(s + 1, "0123456789") == strlen(s + 1))
-                            f->element_nodes++;
-                        xmlFree(t);
-                    }
+                /* the node's id is its generated name: dfd-e<index> for elements */
+                const char *s = (const char *)id;
+                if (s && strncmp(s, "dfd-e", 5) == 0 && s[5] &&
+                    strspn(s + 5, "0123456789") == strlen(s + 5)) {
+                    f->element_nodes++;
+                    if (href && !f->first_href[0])
+                        snprintf(f->first_href, sizeof f->first_href, "%s", (const char *)href);
+                }
+                f->linked_nodes += href != NULL;
             }
+            if (cls && strcmp((const char *)cls, "edge") == 0)
+                f->linked_edges += href != NULL;
+            xmlFree(href);
+            xmlFree(id);
             xmlFree(cls);
         }
         S_walk(n->children, f);
@@ -410,6 +439,308 @@ START_TEST(shapes_annotations_and_legend)
 }
 END_TEST
 
+
+
+/* A part whose ranking flows would make dot route more virtual nodes than
+ * S_MAX_SPAN (tests/bench/gen-estate.sh: cross-links inside 50-element
+ * accounts; minutes of layout per account at 1,000 elements): none of its
+ * flows ranks and its nodes form a grid. The chain-only parts of the same
+ * model and the example keep ranking (golden files). */
+START_TEST(deep_parts_stop_ranking)
+{
+    char *dir = tu_tmpdir();
+    size_t n = strlen(dir) + 64;
+    char *model = tm_xmalloc(n);
+    snprintf(model, n, "%s/estate.yaml", dir);
+    size_t cn = strlen(model) + strlen(tu_path("tests/bench/gen-estate.sh")) + 32;
+    char *cmd = tm_xmalloc(cn);
+    snprintf(cmd, cn, "sh '%s' 200 > '%s'", tu_path("tests/bench/gen-estate.sh"), model);
+    ck_assert_int_eq(system(cmd), 0);
+    S_run r;
+    S_analyze(&r, model);
+    tm_render_opts o;
+    S_opts(&o);
+    o.extra = tm_outputs_new();
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    int deep = 0;
+    for (size_t i = 0; i < tm_outputs_count(o.extra); i++) {
+        size_t plen;
+        const char *part = tm_outputs_data(o.extra, i, &plen);
+        if (strcmp(tm_outputs_name(o.extra, i), "dfd-acct2.dot") != 0)
+            continue;
+        deep = 1;
+        /* every flow (an edge with a label) stops ranking but the ties of
+         * hubs to a row; the grid ties rows with invisible edges */
+        size_t flows = 0, ranking = 0;
+        for (const char *q = strstr(part, " -> "); q; q = strstr(q + 1, " -> ")) {
+            const char *eol = strchr(q, '\n');
+            const char *lab = strstr(q, "label=<"), *cf = strstr(q, "constraint=\"false\"");
+            if (!lab || lab > eol)
+                continue;
+            flows++;
+            /* a hub's tie to a grid row ranks on purpose, with minlen 0 */
+            const char *tie = strstr(q, "minlen=\"0\"");
+            ranking += (!cf || cf > eol) && (!tie || tie > eol);
+        }
+        ck_assert_uint_gt(flows, 50);
+        ck_assert_uint_eq(ranking, 0);
+        ck_assert_ptr_nonnull(strstr(part, "style=\"invis\""));
+        S_dot_accepts(part);
+    }
+    ck_assert(deep);
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg(svg, len);
+    free(svg);
+    free(dot);
+    tm_render_cache_free(&o);
+    tm_outputs_free(o.extra);
+    S_free(&r);
+    free(cmd);
+    free(model);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+
+static char *S_large_model(const char *dir, size_t n, size_t nb);
+
+/* Two runs, two layouts: the same SVG and PNG bytes (split parts included). */
+START_TEST(svg_and_png_are_deterministic)
+{
+    char *dir = tu_tmpdir();
+    char *path = S_large_model(dir, 61, 3);
+    char *first[2] = {NULL, NULL};
+    size_t first_len[2] = {0, 0};
+    for (int round = 0; round < 2; round++) {
+        S_run r;
+        S_analyze(&r, path);
+        tm_render_opts o;
+        S_opts(&o);
+        o.dfd_split_threshold = 20;
+        o.extra = tm_outputs_new();
+        tm_render_fn fns[2] = {tm_render_svg, tm_render_png};
+        for (int k = 0; k < 2; k++) {
+            size_t len;
+            char *out = S_render(r.a, &o, fns[k], &len);
+            if (round == 0) {
+                first[k] = out;
+                first_len[k] = len;
+            } else {
+                ck_assert_uint_eq(len, first_len[k]);
+                ck_assert_msg(memcmp(out, first[k], len) == 0, "%s differs between runs",
+                              k ? "dfd.png" : "dfd.svg");
+                free(out);
+            }
+        }
+        ck_assert_uint_eq(tm_outputs_count(o.extra), 6);
+        tm_render_cache_free(&o);
+        tm_outputs_free(o.extra);
+        S_free(&r);
+    }
+    free(first[0]);
+    free(first[1]);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* ------------------------------------------------------ links and tooltips */
+
+/* The anchor of element/flow i's section in report.html: its threats when it
+ * has any, else its row. */
+static void S_anchor(char *buf, size_t n, const char *kind, const char *id, size_t threats)
+{
+    snprintf(buf, n, threats ? "t-%s-%s" : "%s-%s", kind, id);
+}
+
+/* dfd.svg: every element node and every flow edge is a link into
+ * report.html, with a tooltip (<title>) naming it and its open threats. */
+START_TEST(svg_nodes_and_edges_link_to_the_report)
+{
+    S_run r;
+    S_analyze(&r, tu_path("models/serverless-webapp.yaml"));
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg_facts f = S_svg(svg, len);
+    ck_assert_int_eq(f.linked_nodes, (int)r.model->n_elements); /* the legend is not a link */
+    ck_assert_int_eq(f.linked_edges, (int)r.model->n_flows);
+    char want[512], anchor[400];
+    const tm_element *e0 = r.model->elements[0];
+    S_anchor(anchor, sizeof anchor, "element", e0->id, r.a->elements[0].n_threats);
+    snprintf(want, sizeof want, "report.html#%s", anchor);
+    ck_assert_str_eq(f.first_href, want);
+    for (size_t i = 0; i < r.model->n_flows; i++) {
+        S_anchor(anchor, sizeof anchor, "flow", r.model->flows[i]->id, r.a->flows[i].n_threats);
+        snprintf(want, sizeof want, "<a xlink:href=\"report.html#%s\">", anchor);
+        ck_assert_msg(strstr(svg, want) != NULL, "flow %zu does not link to %s", i, anchor);
+    }
+    /* the tooltip: name, type label, the open threats with their severity */
+    for (size_t i = 0; i < r.model->n_elements; i++) {
+        const tm_element_info *ei = &r.a->elements[i];
+        size_t open = 0;
+        for (size_t k = 0; k < ei->n_threats; k++)
+            open += tm_status_is_open(ei->threats[k]->status) != 0;
+        snprintf(want, sizeof want, "<title>%s", ei->el->name);
+        const char *t = strstr(svg, want);
+        ck_assert_msg(t != NULL, "no tooltip for %s", ei->el->name);
+        if (open) {
+            snprintf(want, sizeof want, "\n%zu open threat%s (highest: ", open, open == 1 ? "" : "s");
+            const char *end = strstr(t, "</title>");
+            const char *hit = strstr(t, want);
+            ck_assert_msg(hit && hit < end, "tooltip of %s lacks '%s'", ei->el->name, want + 1);
+        }
+    }
+    free(svg);
+    tm_render_cache_free(&o);
+    S_free(&r);
+}
+END_TEST
+
+/* report.html: the inline diagram's links stay on the page, and every one
+ * of them has its target (a row, a boundary's block or a threat group). */
+START_TEST(html_diagram_links_resolve_on_the_page)
+{
+    S_run r;
+    S_analyze(&r, tu_path("models/serverless-webapp.yaml"));
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *html = S_render(r.a, &o, tm_render_html, &len);
+    size_t links = 0;
+    for (const char *p = strstr(html, "xlink:href=\""); p; p = strstr(p + 1, "xlink:href=\"")) {
+        const char *v = p + 12, *q = strchr(v, '"');
+        ck_assert_ptr_nonnull(q);
+        ck_assert_msg(*v == '#', "a link leaves the page: %.60s", v);
+        char want[512];
+        snprintf(want, sizeof want, "id=\"%.*s\"", (int)(q - v - 1), v + 1);
+        ck_assert_msg(strstr(html, want) != NULL, "no %s on the page", want);
+        links++;
+    }
+    ck_assert_uint_eq(links, r.model->n_elements + r.model->n_flows + r.model->n_boundaries);
+    ck_assert_ptr_null(strstr(html, "<?xml"));
+    free(html);
+    tm_render_cache_free(&o);
+    S_free(&r);
+}
+END_TEST
+
+/* A name of 10,000 characters: the diagram shows its first TM_DFD_MAX_LABEL
+ * code points and an ellipsis (nodes, flows, boundaries, the title), the
+ * report keeps it whole, and nothing reaches stderr. */
+START_TEST(long_labels_are_cut_with_an_ellipsis)
+{
+    char *dir = tu_tmpdir();
+    tm_buf b, name;
+    tm_buf_init(&b, 0);
+    tm_buf_init(&name, 0);
+    for (int i = 0; i < 10000; i++)
+        tm_buf_putc(&name, "Namex"[i % 5]);
+    tm_buf_printf(&b, "stridec: 1\nsystem: {name: %s}\nboundaries:\n  - {id: z, name: %s, type: vpc}\n"
+                      "elements:\n  - {id: a, name: %s, type: user}\n"
+                      "  - {id: b, type: aws.lambda, boundary: z}\n"
+                      "flows:\n  - {from: a, to: b, name: %s, protocol: https}\n",
+                  name.data, name.data, name.data, name.data);
+    char *path = S_write_model(dir, "long.yaml", b.data);
+    S_run r;
+    S_analyze(&r, path);
+    tm_render_opts o;
+    S_opts(&o);
+    size_t len;
+    char *dot = S_render(r.a, &o, tm_render_dot, &len);
+    ck_assert_uint_lt(len, 20000);
+    ck_assert_ptr_nonnull(strstr(dot, "Namex\xE2\x80\xA6"));
+    ck_assert_ptr_null(strstr(dot, "NamexNamexNamexNamexNamexNamexNamexNamexNamexNamexNamexNamexNamexNamexNamexNamexNamex"));
+    S_dot_accepts(dot);
+    char *svg = S_render(r.a, &o, tm_render_svg, &len);
+    S_svg(svg, len);
+    ck_assert_uint_lt(len, 60000);
+    char *md = S_render(r.a, &o, tm_render_md, &len);
+    ck_assert_ptr_nonnull(strstr(md, name.data)); /* the report keeps the whole name */
+    free(md);
+    free(svg);
+    free(dot);
+    tm_render_cache_free(&o);
+    S_free(&r);
+    /* the whole report through the CLI: exit 0, nothing on stderr */
+    char out[4096];
+    snprintf(out, sizeof out, "%s/out", dir);
+    const char *args[] = {"report", path, "-f", "dot,svg,png,html", "-o", out, NULL};
+    tu_result res = tu_run(args);
+    ck_assert_msg(res.status == 0, "stridec report failed: %s", res.err);
+    ck_assert_msg(res.err == NULL || res.err[0] == '\0', "stderr is not empty: %.400s", res.err);
+    tu_result_free(&res);
+    tm_buf_free(&b);
+    tm_buf_free(&name);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
+/* What Graphviz reports (agerr) and what GLib logs (Pango's assertions)
+ * while a run draws its diagrams becomes one warning of that run, and
+ * nothing is printed. */
+START_TEST(library_messages_become_one_warning)
+{
+    S_run r;
+    S_analyze(&r, tu_path("models/minimal.yaml"));
+    tm_render_opts o;
+    S_opts(&o);
+    char *dir = tu_tmpdir();
+    size_t n = strlen(dir) + 16;
+    char *errpath = tm_xmalloc(n);
+    snprintf(errpath, n, "%s/stderr", dir);
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_ge(fd, 0);
+    dup2(fd, 2);
+    close(fd);
+    tm_diags *d = tm_diags_new();
+    tm_buf svg;
+    tm_buf_init(&svg, 0);
+    ck_assert_int_eq(tm_render_svg(r.a, &o, &svg, d), 0); /* the run's layout exists */
+    ck_assert_uint_eq(tm_diags_count(d), 0);
+    agerr(AGWARN, "a warning from Graphviz\n");
+    g_log("Pango", G_LOG_LEVEL_CRITICAL, "pango_layout_get_size: assertion failed");
+    tm_buf png;
+    tm_buf_init(&png, 0);
+    ck_assert_int_eq(tm_render_png(r.a, &o, &png, d), 0);
+    tm_buf html;
+    tm_buf_init(&html, 0);
+    g_log("GLib", G_LOG_LEVEL_WARNING, "one more");
+    ck_assert_int_eq(tm_render_html(r.a, &o, &html, d), 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    size_t elen = 0;
+    char *err = tu_slurp(errpath, &elen);
+    ck_assert_msg(elen == 0, "stderr: %s", err ? err : "");
+    free(err);
+    ck_assert_uint_eq(tm_diags_count(d), 1);
+    const tm_diag *g = tm_diags_get(d, 0);
+    ck_assert_int_eq(g->severity, TM_DIAG_WARNING);
+    ck_assert_msg(strstr(g->message, "reported 2 messages while drawing the data-flow diagram") &&
+                      strstr(g->message, "(the first: Graphviz: Warning: a warning from Graphviz)"),
+                  "%s", g->message);
+    tm_buf_free(&html);
+    tm_buf_free(&png);
+    tm_buf_free(&svg);
+    tm_diags_free(d);
+    tm_render_cache_free(&o);
+    S_free(&r);
+    free(errpath);
+    tu_rmtree(dir);
+    free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------ hostile text */
 
 static const char S_hostile[] =
@@ -579,6 +910,8 @@ START_TEST(split_large_model_per_boundary)
     }
     char *svg = S_render(r.a, &o, tm_render_svg, &len);
     S_svg(svg, len);
+    /* a collapsed boundary links to the diagram of its inside */
+    ck_assert_ptr_nonnull(strstr(svg, "<a xlink:href=\"dfd-zone-0.svg\">"));
     ck_assert_uint_eq(tm_outputs_count(o.extra), 6);
     ck_assert_str_eq(tm_outputs_name(o.extra, 3), "dfd-zone-0.svg");
     size_t plen;
@@ -851,26 +1184,29 @@ START_TEST(generated_model_pngs_stay_small_and_quiet)
 }
 END_TEST
 
-/* A diagram too wide for a PNG at full size (a 6,000-character name
- * without spaces: about 56,000 pixels): we choose the resolution, say so
- * in a warning, and Graphviz writes nothing to stderr (its cairo plugin
- * would print "graph is too large for cairo-renderer bitmaps"). */
+/* A diagram too wide for a PNG at full size (a chain of 400 functions
+ * drawn left to right: about 70,000 pixels): we choose the resolution, say
+ * so in a warning, and Graphviz writes nothing to stderr (its cairo plugin
+ * would print "graph is too large for cairo-renderer bitmaps"). Labels are
+ * cut at TM_DFD_MAX_LABEL code points, so a long name no longer does it. */
 START_TEST(oversized_png_is_scaled_with_a_warning)
 {
     char *dir = tu_tmpdir();
     tm_buf b;
     tm_buf_init(&b, 0);
-    tm_buf_puts(&b, "stridec: 1\nsystem: {name: Wide}\nelements:\n  - {id: w, type: user, name: ");
-    for (int i = 0; i < 6000; i++)
-        tm_buf_putc(&b, 'W');
-    tm_buf_puts(&b, "}\n  - {id: p, name: P, type: aws.lambda}\nflows:\n"
-                    "  - {from: w, to: p, protocol: https}\n");
+    tm_buf_puts(&b, "stridec: 1\nsystem: {name: Wide}\nelements:\n");
+    for (int i = 0; i < 400; i++)
+        tm_buf_printf(&b, "  - {id: f%d, name: function %d, type: aws.lambda}\n", i, i);
+    tm_buf_puts(&b, "flows:\n");
+    for (int i = 0; i + 1 < 400; i++)
+        tm_buf_printf(&b, "  - {from: f%d, to: f%d, protocol: aws-invoke}\n", i, i + 1);
     char *path = S_write_model(dir, "wide.yaml", b.data);
     tm_buf_free(&b);
     S_run r;
     S_analyze(&r, path);
     tm_render_opts o;
     S_opts(&o);
+    o.dfd_direction = "LR";
     /* stderr into a file while rendering */
     size_t n = strlen(dir) + 16;
     char *errpath = tm_xmalloc(n);
@@ -903,6 +1239,7 @@ START_TEST(oversized_png_is_scaled_with_a_warning)
     S_png_size(png.data, png.len, &w, &h);
     ck_assert_uint_le(w, 16000);
     ck_assert_uint_gt(w, 8000);
+    ck_assert_uint_lt(h, w);
     /* the SVG keeps full size */
     size_t len;
     char *svg = S_render(r.a, &o, tm_render_svg, &len);
@@ -1031,6 +1368,12 @@ Suite *suite_dfd(void)
     tcase_add_test(tc, generated_model_pngs_stay_small_and_quiet);
     tcase_add_test(tc, oversized_png_is_scaled_with_a_warning);
     tcase_add_test(tc, implicit_split_svg_then_png);
+    tcase_add_test(tc, deep_parts_stop_ranking);
+    tcase_add_test(tc, svg_and_png_are_deterministic);
+    tcase_add_test(tc, svg_nodes_and_edges_link_to_the_report);
+    tcase_add_test(tc, html_diagram_links_resolve_on_the_page);
+    tcase_add_test(tc, long_labels_are_cut_with_an_ellipsis);
+    tcase_add_test(tc, library_messages_become_one_warning);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,8 @@
 /* report.pdf (src/render/pdf.c), read back with poppler-utils: every threat
  * id and LOSS heading in the text, "page X of Y" against pdfinfo's page
  * count, bookmarks with destinations (checked in the PDF bytes), the diagram
- * embedded as an image (and one per boundary for split models), Unicode
+ * drawn as vectors with its text and links (one per boundary for split
+ * models, no image anywhere), the threat rows linking back to it, Unicode
  * text that can be copied out, missing glyphs replaced with one warning,
  * byte-identical reruns, paper sizes, rows taller than a page split without
  * losing a line, and failures that leave no file. */
@@ -181,6 +182,133 @@ static size_t S_images(const char *list)
 {
     size_t rows;
     return S_images_ex(list, &rows);
+}
+
+
+/* ---- link annotations, read from the PDF's objects ----
+ * libharu writes every object uncompressed except streams, an xref table of
+ * 20-byte entries, one /Pages node whose /Kids are the pages in order, and
+ * links as  << /Rect [...] /Type /Annot /Subtype /Link /Dest D 0 R /P P 0 R >>
+ * with D an array [ PAGE 0 R /FitH y ]. */
+typedef struct {
+    const char *pdf;
+    size_t len;
+    size_t *offset; /* per object number: where "N 0 obj" starts, 0 if none */
+    size_t n_objs;
+    int *page_of;   /* per object number: its page index, or -1 */
+    size_t n_pages;
+} S_pdfdoc;
+
+typedef struct {
+    int from, to; /* page indexes (0-based) */
+} S_link;
+
+static void S_pdf_open(S_pdfdoc *doc, const char *pdf, size_t len)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->pdf = pdf;
+    doc->len = len;
+    const char *sx = NULL;
+    for (const char *p = pdf; (p = S_memmem(p, len - (size_t)(p - pdf), "startxref", 9)) != NULL; p++)
+        sx = p;
+    ck_assert_ptr_nonnull(sx);
+    size_t at = (size_t)strtoul(sx + 9, NULL, 10);
+    ck_assert(at < len && strncmp(pdf + at, "xref", 4) == 0);
+    const char *q = pdf + at + 4;
+    unsigned long first = strtoul(q, (char **)&q, 10), count = strtoul(q, (char **)&q, 10);
+    while (*q == '\r' || *q == '\n' || *q == ' ')
+        q++;
+    doc->n_objs = first + count;
+    doc->offset = tm_xmalloc(doc->n_objs * sizeof *doc->offset);
+    doc->page_of = tm_xmalloc(doc->n_objs * sizeof *doc->page_of);
+    for (size_t i = 0; i < doc->n_objs; i++) {
+        doc->offset[i] = 0;
+        doc->page_of[i] = -1;
+    }
+    for (unsigned long i = 0; i < count; i++, q += 20)
+        if (q[17] == 'n')
+            doc->offset[first + i] = (size_t)strtoul(q, NULL, 10);
+    const char *pages = S_memmem(pdf, len, "/Type /Pages", 12);
+    ck_assert_ptr_nonnull(pages);
+    const char *kids = S_memmem(pages, len - (size_t)(pages - pdf), "/Kids [", 7);
+    ck_assert_ptr_nonnull(kids);
+    for (q = kids + 7; *q != ']';) {
+        unsigned long obj = strtoul(q, (char **)&q, 10);
+        ck_assert(obj < doc->n_objs);
+        doc->page_of[obj] = (int)doc->n_pages++;
+        while (*q == ' ' || *q == '0' || *q == 'R')
+            q++;
+    }
+}
+
+static void S_pdf_close(S_pdfdoc *doc)
+{
+    free(doc->offset);
+    free(doc->page_of);
+}
+
+/* The body of object `obj`, up to its "endobj" (*n set). */
+static const char *S_pdf_obj(const S_pdfdoc *doc, unsigned long obj, size_t *n)
+{
+    ck_assert(obj < doc->n_objs && doc->offset[obj]);
+    const char *o = doc->pdf + doc->offset[obj];
+    const char *e = S_memmem(o, doc->len - doc->offset[obj], "endobj", 6);
+    ck_assert_ptr_nonnull(e);
+    *n = (size_t)(e - o);
+    return o;
+}
+
+static unsigned long S_ref_after(const char *o, size_t n, const char *key)
+{
+    const char *k = S_memmem(o, n, key, strlen(key));
+    return k ? strtoul(k + strlen(key), NULL, 10) : 0;
+}
+
+/* Every link annotation: the page it is on and the page it goes to. */
+static S_link *S_pdf_links(const S_pdfdoc *doc, size_t *n)
+{
+    size_t cap = 64;
+    S_link *l = tm_xmalloc(cap * sizeof *l);
+    *n = 0;
+    for (unsigned long obj = 1; obj < doc->n_objs; obj++) {
+        if (!doc->offset[obj])
+            continue;
+        size_t on;
+        const char *o = S_pdf_obj(doc, obj, &on);
+        const char *sub = S_memmem(o, on, "/Subtype /Link", 14);
+        if (!sub || S_memmem(o, on, "stream", 6))
+            continue;
+        unsigned long page = S_ref_after(o, on, "/P "), dest = S_ref_after(o, on, "/Dest ");
+        ck_assert(page < doc->n_objs && dest > 0);
+        size_t dn;
+        const char *d = S_pdf_obj(doc, dest, &dn);
+        const char *br = memchr(d, '[', dn);
+        ck_assert_ptr_nonnull(br);
+        unsigned long target = strtoul(br + 1, NULL, 10);
+        ck_assert(target < doc->n_objs && doc->page_of[target] >= 0 && doc->page_of[page] >= 0);
+        if (*n == cap)
+            l = tm_xrealloc(l, (cap *= 2) * sizeof *l);
+        l[(*n)++] = (S_link){doc->page_of[page], doc->page_of[target]};
+    }
+    return l;
+}
+
+/* pdftotext's pages (split at form feeds): page i is texts[i]. */
+static char **S_page_texts(char *text, size_t *n)
+{
+    size_t cap = 16;
+    char **t = tm_xmalloc(cap * sizeof *t);
+    *n = 0;
+    for (char *p = text; p;) {
+        char *ff = strchr(p, '\f');
+        if (ff)
+            *ff = '\0';
+        if (*n == cap)
+            t = tm_xrealloc(t, (cap *= 2) * sizeof *t);
+        t[(*n)++] = p;
+        p = ff ? ff + 1 : NULL;
+    }
+    return t;
 }
 
 static const char *const S_headings[] = {"L — List all artifacts", "O — Overall picture",
@@ -406,20 +534,89 @@ START_TEST(bookmarks_for_every_section)
 }
 END_TEST
 
-START_TEST(diagram_is_embedded)
+/* The diagram is drawn as vectors: no image at all, its text is text (every
+ * element's name on its page), every element and flow on it links to its
+ * section, and every threat row of a part the diagram draws links back. */
+START_TEST(diagram_is_vector_text_and_links)
 {
+    tm_diags *d = tm_diags_new();
+    tm_catalog *cat = tm_catalog_builtin(d);
+    tm_ruleset *rules = tm_ruleset_new();
+    ck_assert_int_eq(tm_ruleset_add_builtin(rules, d), 0);
+    tm_load_opts lo;
+    memset(&lo, 0, sizeof lo);
+    tm_model *m = tm_model_load(tu_path("models/serverless-webapp.yaml"), &lo, d);
+    ck_assert_ptr_nonnull(m);
+    tm_analysis *a = tm_analyze(m, cat, rules, NULL, d);
+    ck_assert_ptr_nonnull(a);
+    size_t drawn_threats = 0; /* threats on what the diagram draws */
+    for (size_t i = 0; i < a->n_threats; i++)
+        drawn_threats += a->threats[i]->target_type == TM_TARGET_MODEL ||
+                         a->threats[i]->target_type == TM_TARGET_BOUNDARY ||
+                         a->threats[i]->target_type == TM_TARGET_ELEMENT ||
+                         a->threats[i]->target_type == TM_TARGET_FLOW;
+    ck_assert_uint_gt(drawn_threats, 100);
+
     char *dir = tu_tmpdir();
     S_report("models/serverless-webapp.yaml", dir, "pdf", NULL, NULL);
     char *pdf = S_join(dir, "report.pdf");
     char *list = S_sh("pdfimages -list '%s'", pdf);
-    /* one diagram, embedded once, though shown on the overview and the
-     * detail pages (too wide to read on one page) */
     size_t rows;
-    ck_assert_msg(S_images_ex(list, &rows) == 1, "not one image in report.pdf:\n%s", list);
-    ck_assert_msg(rows >= 3, "no detail pages:\n%s", list);
+    ck_assert_msg(S_images_ex(list, &rows) == 0 && rows == 0, "an image in report.pdf:\n%s", list);
     free(list);
     char *text = S_sh("pdftotext '%s' -", pdf);
     ck_assert_ptr_nonnull(strstr(text, "Data-flow diagram, detail: row 1 of "));
+    ck_assert_ptr_nonnull(strstr(text, "On the diagram, page "));
+    size_t n_pages;
+    char **pages = S_page_texts(text, &n_pages);
+    /* the diagram's page: the first with its legend */
+    int main_page = -1;
+    for (size_t i = 0; i < n_pages && main_page < 0; i++)
+        if (strstr(pages[i], "\nData-flow diagram\n") && strstr(pages[i], "Legend"))
+            main_page = (int)i;
+    ck_assert_int_ge(main_page, 0);
+    for (size_t i = 0; i < m->n_elements; i++) {
+        /* names are wrapped at spaces on the diagram: each word is there */
+        char word[256];
+        for (const char *w = m->elements[i]->name; *w;) {
+            size_t k = strcspn(w, " ");
+            snprintf(word, sizeof word, "%.*s", (int)k, w);
+            ck_assert_msg(k == 0 || strstr(pages[main_page], word),
+                          "'%s' (of %s) is not on the diagram's page", word, m->elements[i]->name);
+            w += k;
+            while (*w == ' ')
+                w++;
+        }
+    }
+    size_t plen;
+    char *bytes = tu_slurp(pdf, &plen);
+    S_pdfdoc doc;
+    S_pdf_open(&doc, bytes, plen);
+    ck_assert_uint_eq(doc.n_pages, n_pages - (pages[n_pages - 1][0] == '\0'));
+    size_t n_links;
+    S_link *links = S_pdf_links(&doc, &n_links);
+    size_t from_diagram = 0, back = 0;
+    bool diagram_page[4096] = {false};
+    for (size_t i = 0; i < n_pages && i < 4096; i++)
+        diagram_page[i] = strstr(pages[i], "Data-flow diagram") && strstr(pages[i], "Legend");
+    for (size_t i = 0; i < n_links; i++) {
+        if (links[i].from == main_page) {
+            from_diagram++;
+            /* into the report, after the contents, never back to a diagram */
+            ck_assert_int_gt(links[i].to, 2);
+            ck_assert(!diagram_page[links[i].to]);
+        }
+        /* threat rows come after the diagram (the contents link to it too) */
+        if (links[i].to == main_page && links[i].from > main_page && !diagram_page[links[i].from])
+            back++;
+    }
+    /* elements, flows and boundaries, each once on the page */
+    ck_assert_uint_eq(from_diagram, m->n_elements + m->n_flows + m->n_boundaries);
+    ck_assert_uint_eq(back, drawn_threats);
+    free(links);
+    S_pdf_close(&doc);
+    free(bytes);
+    free(pages);
     free(text);
     /* the diagram is wider than tall, so its page is landscape */
     char *info = S_sh("pdfinfo -f 1 -l 400 '%s'", pdf);
@@ -429,6 +626,11 @@ START_TEST(diagram_is_embedded)
     free(pdf);
     tu_rmtree(dir);
     free(dir);
+    tm_analysis_free(a);
+    tm_model_free(m);
+    tm_ruleset_free(rules);
+    tm_catalog_free(cat);
+    tm_diags_free(d);
 }
 END_TEST
 
@@ -647,12 +849,18 @@ START_TEST(split_models_get_a_diagram_per_boundary)
     tm_diags_free(d);
     char *path = S_write(dir, "report.pdf", pdf, len);
     char *list = S_sh("pdfimages -list '%s'", path);
-    /* the overview and one diagram per top-level boundary */
-    ck_assert_msg(S_images(list) == 4, "expected 4 diagrams:\n%s", list);
+    ck_assert_msg(S_images(list) == 0, "an image in report.pdf:\n%s", list);
     free(list);
+    /* the overview and one diagram per top-level boundary, as text */
     char *text = S_sh("pdftotext '%s' -", path);
     ck_assert_ptr_nonnull(strstr(text, "Data-flow diagram (overview)"));
-    ck_assert_ptr_nonnull(strstr(text, "Data-flow diagram: Zone two"));
+    for (int i = 0; i < 3; i++) {
+        const char *zone[] = {"Zone zero", "Zone one", "Zone two"};
+        char want[64];
+        snprintf(want, sizeof want, "Data-flow diagram: %s", zone[i]);
+        ck_assert_msg(strstr(text, want) != NULL, "no '%s'", want);
+    }
+    ck_assert_ptr_nonnull(strstr(text, "x30"));
     free(text);
     free(path);
     free(pdf);
@@ -709,7 +917,7 @@ Suite *suite_pdf(void)
     tcase_add_test(tc, page_numbers_match_pdfinfo);
     tcase_add_test(tc, contents_page_numbers_are_right);
     tcase_add_test(tc, bookmarks_for_every_section);
-    tcase_add_test(tc, diagram_is_embedded);
+    tcase_add_test(tc, diagram_is_vector_text_and_links);
     tcase_add_test(tc, reruns_give_identical_bytes);
     tcase_add_test(tc, unicode_copies_out_and_missing_glyphs_warn_once);
     tcase_add_test(tc, row_taller_than_a_page_is_split_without_loss);
