@@ -9,6 +9,7 @@
  * public header belongs to the layer that implements it. src/tools/ (build
  * helpers) includes nothing of ours.
  */
+#define _DEFAULT_SOURCE /* d_type */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,10 +123,15 @@ static int S_check_dir(const char *rel_dir, layer self, tm_buf *bad, size_t *fil
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
         size_t l = strlen(de->d_name);
-        if (l < 3 || de->d_name[l - 2] != '.' || (de->d_name[l - 1] != 'c' && de->d_name[l - 1] != 'h'))
-            continue;
         char rel[512];
         snprintf(rel, sizeof rel, "%s/%s", rel_dir, de->d_name);
+        /* A folder inside a layer (src/render/dfd/) belongs to that layer. */
+        if (self != L_UNKNOWN && de->d_name[0] != '.' && de->d_type == DT_DIR) {
+            n += S_check_dir(rel, self, bad, files);
+            continue;
+        }
+        if (l < 3 || de->d_name[l - 2] != '.' || (de->d_name[l - 1] != 'c' && de->d_name[l - 1] != 'h'))
+            continue;
         layer l2 = self;
         if (self == L_UNKNOWN) { /* include/stridec: by header */
             l2 = S_public_layer(de->d_name);
